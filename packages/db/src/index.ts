@@ -1,0 +1,15 @@
+export { createDb, defaultPgliteDir } from './client.ts';
+export type { CreateDbOptions, Database, DbHandle, Schema } from './client.ts';
+export { migrate, migrationsFolder } from './migrate.ts';
+export { queryRows } from './rows.ts';
+export * as schema from './schema.ts';
+export {
+  apiKeys,
+  categories,
+  idempotencyKeys,
+  orderItems,
+  orders,
+  products,
+  sessions,
+  users,
+} from './schema.ts';
