@@ -1,3 +1,4 @@
+import { createMemoryCache } from '@triport/core';
 import { createDb, migrate } from '@triport/db';
 import { loadConfig } from './config.ts';
 import { createApiServer } from './server.ts';
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
     fail(`migrate the database (${handle.kind} at ${handle.target}); is it reachable?`, error),
   );
 
-  const server = createApiServer({ services: { db: handle.db }, database: handle });
+  const server = createApiServer({ services: { db: handle.db, cache: createMemoryCache() }, database: handle });
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`listen on port ${config.port}: it is already in use (set API_PORT)`, error);
     fail('start the HTTP server', error);

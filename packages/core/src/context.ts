@@ -1,4 +1,5 @@
 import type { Database } from '@triport/db';
+import type { Cache } from './cache/types.ts';
 
 export type ApiStyle = 'trpc' | 'rest' | 'soap' | 'internal';
 export type Role = 'shopper' | 'admin';
@@ -13,6 +14,7 @@ export type Principal =
 /** Long-lived things shared by every request of one API instance. */
 export interface Services {
   db: Database;
+  cache: Cache;
 }
 
 /** Server-Timing entries for one request (name → milliseconds). */

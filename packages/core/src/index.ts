@@ -7,3 +7,5 @@ export { appError, errorCodes, vocabularyOf } from './errors.ts';
 export type { AppErrorCode } from './errors.ts';
 export type { AccessLevel, HttpMethod, ProcedureMeta, RestRouteMeta, SoapOperationMeta } from './meta.ts';
 export type { Product } from './catalog/schemas.ts';
+export { createMemoryCache } from './cache/memory-cache.ts';
+export type { Cache, CacheEntryOptions } from './cache/types.ts';

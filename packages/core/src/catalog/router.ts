@@ -15,7 +15,12 @@ export const catalogRouter = router({
     .input(z.object({ id: productIdSchema }))
     .output(productSchema)
     .query(async ({ ctx, input }) => {
-      const product = await findProductById(ctx.services.db, input.id);
+      const key = `product:${input.id}`;
+      const product = await ctx.services.cache.getOrLoad(key, () => findProductById(ctx.services.db, input.id), {
+        ttlMs: 30_000,
+        staleMs: 60_000,
+        tags: [key, 'catalog'],
+      });
       if (!product) throw appError('NOT_FOUND', `No product with id ${input.id}`);
       return product;
     }),
