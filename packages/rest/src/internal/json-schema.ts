@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/** A JSON Schema (2020-12) object as produced by `z.toJSONSchema`. */
+export type JsonSchema = { [key: string]: unknown };
+
+export interface ConvertedSchema {
+  /** The schema, with `$ref`s of the form `#/$defs/<name>` pointing into `defs`. */
+  schema: JsonSchema;
+  defs: Record<string, JsonSchema>;
+}
+
+function isZodSchema(value: unknown): value is z.ZodType {
+  return typeof value === 'object' && value !== null && '_zod' in value;
+}
+
+/** JSON has no Date: `JSON.stringify` writes ISO strings, so that is what clients see and send. */
+const unrepresentable: Parameters<typeof z.toJSONSchema>[1] extends infer P
+  ? P extends { unrepresentable?: infer U }
+    ? U
+    : never
+  : never = (ctx) => {
+  if (ctx.zodSchema._zod.def.type === 'date') return { type: 'string', format: 'date-time' };
+  return 'any';
+};
+
+function convertOne(schema: unknown, io: 'input' | 'output'): ConvertedSchema {
+  if (!isZodSchema(schema)) return { schema: {}, defs: {} };
+  const json = z.toJSONSchema(schema, { io, unrepresentable, cycles: 'ref', reused: 'inline' }) as JsonSchema;
+  const { $schema: _dialect, $defs, ...rest } = json;
+  return { schema: rest, defs: ($defs ?? {}) as Record<string, JsonSchema> };
+}
+
+/**
+ * Converts a procedure's input parsers (tRPC allows several, merged as objects) or its output parser.
+ * Several object inputs become one object schema with the union of their properties.
+ */
+export function convertSchemas(parsers: readonly unknown[], io: 'input' | 'output'): ConvertedSchema | undefined {
+  if (parsers.length === 0) return undefined;
+  const converted = parsers.map((parser) => convertOne(parser, io));
+  if (converted.length === 1) return converted[0];
+  const defs = Object.assign({}, ...converted.map((c) => c.defs)) as Record<string, JsonSchema>;
+  const allObjects = converted.every((c) => c.schema.type === 'object' && typeof c.schema.properties === 'object');
+  if (!allObjects) return { schema: { allOf: converted.map((c) => c.schema) }, defs };
+  const properties: Record<string, unknown> = {};
+  const required = new Set<string>();
+  for (const c of converted) {
+    Object.assign(properties, c.schema.properties);
+    for (const name of (c.schema.required as string[] | undefined) ?? []) required.add(name);
+  }
+  return { schema: { type: 'object', properties, required: [...required] }, defs };
+}
+
+/** Follows a local `$ref` (`#/$defs/X`) a bounded number of times. */
+export function resolveRef(schema: JsonSchema, defs: Record<string, JsonSchema>): JsonSchema {
+  let current = schema;
+  for (let hops = 0; hops < 16 && typeof current.$ref === 'string'; hops++) {
+    const name = current.$ref.replace(/^#\/\$defs\//, '');
+    const target = defs[name];
+    if (!target) return {};
+    current = target;
+  }
+  return current;
+}
+
+/**
+ * The object schema of an input, looking through `anyOf`/`oneOf` (e.g. `.optional()`) and refs.
+ * Returns undefined when the input is not an object (then it can only come from a JSON body).
+ */
+export function objectSchemaOf(schema: JsonSchema, defs: Record<string, JsonSchema>): JsonSchema | undefined {
+  const resolved = resolveRef(schema, defs);
+  if (resolved.type === 'object' || (resolved.properties && typeof resolved.properties === 'object')) {
+    return resolved;
+  }
+  const branches = (resolved.anyOf ?? resolved.oneOf ?? resolved.allOf) as JsonSchema[] | undefined;
+  if (!Array.isArray(branches)) return undefined;
+  for (const branch of branches) {
+    const found = objectSchemaOf(branch, defs);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Whether the input schema accepts `undefined` (no input at all). */
+export function inputIsOptional(parsers: readonly unknown[]): boolean {
+  return parsers.every((parser) => !isZodSchema(parser) || parser.safeParse(undefined).success);
+}
