@@ -78,6 +78,12 @@ class SchemaRegistry {
   readonly schemas: Record<string, JsonSchema> = {};
   private readonly byContent = new Map<string, string>();
 
+  /** Follows a `#/components/schemas/X` ref once (for examples). */
+  resolve(schema: JsonSchema): JsonSchema {
+    const target = typeof schema.$ref === 'string' ? schema.$ref.replace('#/components/schemas/', '') : undefined;
+    return (target && this.schemas[target]) || schema;
+  }
+
   /** Adds a conversion's `$defs` and returns the renaming function for its refs. */
   hoist(defs: Record<string, JsonSchema>, owner: string, io: 'input' | 'output'): (name: string) => string {
     const names = new Map<string, string>();
@@ -185,7 +191,7 @@ function operationFor(route: CompiledRoute, registry: SchemaRegistry): Obj {
   if (bodySchema) {
     registry.schemas[`${base}Input`] = bodySchema;
     const media: Obj = { schema: ref('schemas', `${base}Input`) };
-    const example = firstExample(bodySchema);
+    const example = firstExample(registry.resolve(bodySchema));
     if (example !== undefined) media.example = example;
     operation.requestBody = { required: bodyRequired, content: { 'application/json': media } };
   }
@@ -210,9 +216,11 @@ function operationFor(route: CompiledRoute, registry: SchemaRegistry): Obj {
       const rename = registry.hoist(route.output.defs, base, 'output');
       outputSchema = rewriteRefs(route.output.schema, rename) as JsonSchema;
     }
-    registry.schemas[`${base}Output`] = outputSchema;
-    const media: Obj = { schema: ref('schemas', `${base}Output`) };
-    const example = firstExample(outputSchema);
+    // An output that is exactly a named schema (`Note`) is referenced directly, not aliased.
+    const direct = typeof outputSchema.$ref === 'string' && Object.keys(outputSchema).length === 1;
+    if (!direct) registry.schemas[`${base}Output`] = outputSchema;
+    const media: Obj = { schema: direct ? outputSchema : ref('schemas', `${base}Output`) };
+    const example = firstExample(registry.resolve(outputSchema));
     if (example !== undefined) media.example = example;
     success.content = { 'application/json': media };
   }

@@ -193,8 +193,10 @@ export function matchPath(
 
 /** `Allow` header value for a node's routes (HEAD with GET, OPTIONS always). */
 export function allowHeader(routes: Map<string, CompiledRoute>): string {
-  const methods = [...routes.keys()];
-  if (routes.has('GET')) methods.push('HEAD');
+  const methods: string[] = [];
+  for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+    if (routes.has(method === 'HEAD' ? 'GET' : method)) methods.push(method);
+  }
   methods.push('OPTIONS');
   return methods.join(', ');
 }
