@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { renderSoapFault } from './fault.ts';
+import { readSecurityHeader } from './internal/headers.ts';
+import { endpointUrl, parseContentType, unquote } from './internal/http.ts';
+import { CONTENT_TYPE_11, CONTENT_TYPE_12, SOAP11_ENV, SOAP12_ENV, XSI } from './internal/namespaces.ts';
+import { type SoapOperation, collectOperations } from './internal/operations.ts';
+import { decodeUtf8, prescan } from './internal/prescan.ts';
+import { readBody } from './internal/read-body.ts';
+import { SoapProtocolError } from './internal/soap-error.ts';
+import { type XmlElement, isBlank, parseXml } from './internal/xml-tree.ts';
+import { escapeAttr } from './internal/xml-text.ts';
+import type { SoapHandlerOptions, SoapVersion } from './types.ts';
+import { renderWsdl, schemaXml, soapActionOf } from './wsdl.ts';
+
+const MiB = 1024 * 1024;
+const WSDL_CACHE_LIMIT = 32;
+
+/** The request handler: resolves to false when the URL is not the SOAP endpoint. */
+export type SoapRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+function defaultRequestId(_req: IncomingMessage, res: ServerResponse): string {
+  const existing = res.getHeader('x-request-id');
+  if (typeof existing === 'string' && existing !== '') return existing;
+  const id = randomUUID();
+  if (!res.headersSent) res.setHeader('x-request-id', id);
+  return id;
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', contentType);
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+interface Envelope {
+  header: XmlElement | undefined;
+  payload: XmlElement;
+}
+
+/** Validates Envelope/Header/Body structure for the version the content type announced. */
+function openEnvelope(root: XmlElement, version: SoapVersion): Envelope {
+  const expected = version === '1.1' ? SOAP11_ENV : SOAP12_ENV;
+  if (root.local !== 'Envelope' || root.ns !== expected) {
+    throw new SoapProtocolError('BAD_REQUEST', `Expected a SOAP ${version} Envelope`, { kind: 'VersionMismatch' });
+  }
+  if (!isBlank(root.text)) throw new SoapProtocolError('BAD_REQUEST', 'Text is not allowed in the Envelope');
+  let header: XmlElement | undefined;
+  let body: XmlElement | undefined;
+  for (const child of root.children) {
+    const isEnv = child.ns === expected;
+    if (isEnv && child.local === 'Header' && !header && !body) header = child;
+    else if (isEnv && child.local === 'Body' && !body) body = child;
+    else throw new SoapProtocolError('BAD_REQUEST', `Unexpected element '${child.local}' in the Envelope`);
+  }
+  if (!body) throw new SoapProtocolError('BAD_REQUEST', 'The Envelope has no Body');
+  if (!isBlank(body.text)) throw new SoapProtocolError('BAD_REQUEST', 'Text is not allowed in the Body');
+  if (body.children.length === 0) throw new SoapProtocolError('BAD_REQUEST', 'The Body is empty');
+  if (body.children.length > 1) throw new SoapProtocolError('BAD_REQUEST', 'The Body must contain exactly one element');
+  return { header, payload: body.children[0]! };
+}
+
+/**
+ * Creates the SOAP endpoint: `POST <path>` runs operations (SOAP 1.1 and 1.2), `GET <path>?wsdl`
+ * serves the WSDL 1.1 and `GET <path>?xsd` the bare schema. Everything per operation (XSD, decoder,
+ * encoder) is computed here, once.
+ *
+ * @example
+ * const soap = createSoapHandler({ router: appRouter, namespace: 'urn:triport:soap:v1',
+ *   serviceName: 'NotesService', createContext: ({ req, security }) => ({ req, security }) });
+ * http.createServer(async (req, res) => { if (!(await soap(req, res))) { res.statusCode = 404; res.end(); } });
+ */
+export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHandlerOptions<TRouter>): SoapRequestHandler {
+  const endpointPath = options.path ?? '/soap';
+  const { namespace, serviceName } = options;
+  const maxBodyBytes = options.limits?.maxBodyBytes ?? MiB;
+  const bodyLimits = { maxBodyBytes, maxInflatedBytes: options.limits?.maxInflatedBytes ?? maxBodyBytes };
+  const scanLimits = { maxDepth: options.limits?.maxDepth ?? 32, maxElements: options.limits?.maxElements ?? 10_000 };
+  const getRequestId = options.getRequestId ?? defaultRequestId;
+  const operations = collectOperations(options.router);
+  const operationList = [...operations.values()];
+  const actions = new Map(operationList.map((op) => [op.name, soapActionOf(namespace, op.name)]));
+  const wsdlCache = new Map<string, string>();
+  const xsd = `<?xml version="1.0" encoding="UTF-8"?>${schemaXml(operationList, namespace)}`;
+  const ns = escapeAttr(namespace);
+  const open11 = `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${SOAP11_ENV}" xmlns:xsi="${XSI}" xmlns:tns="${ns}"><soap:Body>`;
+  const close11 = '</soap:Body></soap:Envelope>';
+  const open12 = `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${SOAP12_ENV}" xmlns:xsi="${XSI}" xmlns:tns="${ns}"><env:Body>`;
+  const close12 = '</env:Body></env:Envelope>';
+
+  function wsdlFor(req: IncomingMessage): string {
+    const address = options.publicUrl ?? endpointUrl(req, endpointPath, options.trustProxy === true);
+    let wsdl = wsdlCache.get(address);
+    if (wsdl === undefined) {
+      wsdl = renderWsdl(operationList, { namespace, serviceName, address });
+      if (wsdlCache.size >= WSDL_CACHE_LIMIT) wsdlCache.clear();
+      wsdlCache.set(address, wsdl);
+    }
+    return wsdl;
+  }
+
+  function checkAction(op: SoapOperation, action: string | undefined): void {
+    if (action === undefined || action === '') return;
+    if (action === actions.get(op.name) || action === op.name) return;
+    throw new SoapProtocolError('BAD_REQUEST', 'SOAPAction does not match the Body element');
+  }
+
+  async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = getRequestId(req, res);
+    let version: SoapVersion = '1.1';
+    let operation: SoapOperation | undefined;
+    try {
+      const contentType = parseContentType(req.headers['content-type']);
+      if (contentType.mediaType === 'application/soap+xml') version = '1.2';
+      else if (contentType.mediaType !== 'text/xml') {
+        req.resume();
+        throw new SoapProtocolError('UNSUPPORTED_MEDIA_TYPE', 'Use text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)');
+      }
+      const charset = contentType.params.get('charset');
+      if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+        req.resume();
+        throw new SoapProtocolError('UNSUPPORTED_MEDIA_TYPE', 'Only UTF-8 encoded messages are supported');
+      }
+      const headerAction = req.headers.soapaction;
+      const action = unquote(version === '1.1' ? (Array.isArray(headerAction) ? headerAction[0] : headerAction) : contentType.params.get('action'));
+
+      const xml = decodeUtf8(await readBody(req, bodyLimits));
+      prescan(xml, scanLimits);
+      const { header, payload } = openEnvelope(parseXml(xml), version);
+      const security = readSecurityHeader(header, version, namespace);
+      operation = payload.ns === namespace ? operations.get(payload.local) : undefined;
+      if (!operation) throw new SoapProtocolError('BAD_REQUEST', `Unknown operation '${payload.local}'`);
+      checkAction(operation, action);
+      const input = operation.decode(payload);
+      const ctx = await options.createContext({
+        req,
+        res,
+        path: operation.path,
+        meta: operation.meta,
+        operation: operation.name,
+        version,
+        security,
+      });
+      const output: unknown = await operation.procedure({
+        ctx,
+        path: operation.path,
+        getRawInput: async () => input,
+        type: operation.type,
+        signal: undefined,
+        batchIndex: 0,
+      });
+      const out = [version === '1.1' ? open11 : open12, `<tns:${operation.name}Response>`];
+      operation.encode(output, out);
+      out.push(`</tns:${operation.name}Response>`, version === '1.1' ? close11 : close12);
+      send(res, 200, version === '1.1' ? CONTENT_TYPE_11 : CONTENT_TYPE_12, out.join(''));
+    } catch (error) {
+      options.onError?.({ error, path: operation?.path, req });
+      const fault = renderSoapFault({ error, version, namespace, requestId });
+      // The body may not have been read (too large, wrong type): don't keep the connection.
+      if (!req.complete) res.setHeader('connection', 'close');
+      send(res, fault.status, fault.contentType, fault.body);
+    }
+  }
+
+  return async (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q === -1 ? url : url.slice(0, q);
+    if (pathname !== endpointPath) return false;
+    const query = q === -1 ? '' : url.slice(q + 1).toLowerCase();
+    if (req.method === 'POST') {
+      await handlePost(req, res);
+      return true;
+    }
+    if (req.method === 'GET' && query === 'wsdl') {
+      send(res, 200, 'text/xml; charset=utf-8', wsdlFor(req));
+      return true;
+    }
+    if (req.method === 'GET' && query === 'xsd') {
+      send(res, 200, 'text/xml; charset=utf-8', xsd);
+      return true;
+    }
+    res.setHeader('allow', 'GET, POST');
+    send(res, 405, 'text/plain; charset=utf-8', 'POST SOAP messages here; GET ?wsdl for the service description\n');
+    return true;
+  };
+}
