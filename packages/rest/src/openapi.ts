@@ -189,8 +189,9 @@ function operationFor(route: CompiledRoute, registry: SchemaRegistry): Obj {
   if (route.method === 'GET') parameters.push(ref('parameters', 'IfNoneMatch'));
   if (parameters.length > 0) operation.parameters = parameters;
   if (bodySchema) {
-    registry.schemas[`${base}Input`] = bodySchema;
-    const media: Obj = { schema: ref('schemas', `${base}Input`) };
+    // Inline, not in components: a body is used once, and generators (openapi-typescript) only
+    // keep defaulted fields optional when the schema sits under `requestBody`.
+    const media: Obj = { schema: bodySchema };
     const example = firstExample(registry.resolve(bodySchema));
     if (example !== undefined) media.example = example;
     operation.requestBody = { required: bodyRequired, content: { 'application/json': media } };
