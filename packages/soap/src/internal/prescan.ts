@@ -46,7 +46,8 @@ const DECLARATION = /^<\?xml(\s[^?]*)?\?>/;
 const NAME_END = /[\s/>]/;
 
 function checkDeclaration(xml: string): number {
-  if (!xml.startsWith('<?xml')) return 0;
+  // `<?xml-stylesheet ...?>` is a processing instruction, not the declaration.
+  if (!/^<\?xml[\s?]/.test(xml)) return 0;
   const match = DECLARATION.exec(xml);
   if (!match) throw malformed('Malformed XML declaration');
   const attrs = match[1] ?? '';
