@@ -13,3 +13,5 @@ export {
   sessions,
   users,
 } from './schema.ts';
+export { createRng, demoCredentials, generateProduct, isSeeded, planCatalog, seedDatabase } from './seed/index.ts';
+export type { Rng, SeedOptions, SeedProduct, SeedProgress, SeedReport } from './seed/index.ts';
