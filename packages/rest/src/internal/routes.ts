@@ -138,6 +138,11 @@ function compileRoute(procedurePath: string, procedure: AnyTRPCProcedure): Compi
 export function compileRoutes(router: AnyTRPCRouter): RouteTable {
   const root = newNode();
   const routes: CompiledRoute[] = [];
+  const lazy = Object.keys((router._def as { lazy?: Record<string, unknown> }).lazy ?? {});
+  if (lazy.length > 0) {
+    // Routes are compiled once, synchronously; a lazy sub-router would be invisible until loaded.
+    throw new Error(`@triport/rest: lazy routers are not supported (${lazy.join(', ')}); import them eagerly.`);
+  }
   const procedures = router._def.procedures as Record<string, AnyTRPCProcedure>;
   for (const procedurePath of Object.keys(procedures).sort()) {
     const route = compileRoute(procedurePath, procedures[procedurePath]!);
