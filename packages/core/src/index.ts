@@ -9,3 +9,19 @@ export type { AccessLevel, HttpMethod, ProcedureMeta, RestRouteMeta, SoapOperati
 export type { Product } from './catalog/schemas.ts';
 export { createMemoryCache } from './cache/memory-cache.ts';
 export type { Cache, CacheEntryOptions } from './cache/types.ts';
+export { accountProcedures, accountRouter } from './account/router.ts';
+export type { Profile } from './account/schemas.ts';
+export { ordersRouter } from './orders/router.ts';
+export { cancelWindowMs } from './orders/order-view.ts';
+export type { CreateOrderInput, Order, OrderPage } from './orders/schemas.ts';
+export { adminRouter } from './admin/router.ts';
+export { purgeExpiredIdempotencyKeys } from './idempotency/idempotency.ts';
+/** Test support: the authorization matrix as data, for the tRPC, REST and SOAP suites alike. */
+export {
+  actorCredentials,
+  actors,
+  authorizationMatrix,
+  createAuthzWorld,
+  principalFor,
+} from './orders/testing/authorization-matrix.ts';
+export type { Actor, AuthzCase, AuthzWorld, Outcome } from './orders/testing/authorization-matrix.ts';
