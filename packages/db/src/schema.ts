@@ -92,6 +92,20 @@ export const products = pgTable(
   ],
 );
 
+/**
+ * Words of product names, brands and category names with how many products use them: the vocabulary
+ * `catalog.search` corrects typos against ("hedphones" → "headphones") and `catalog.suggest` completes
+ * from. Small (thousands of rows) however large the catalog; rebuilt by `refreshSearchTerms()`.
+ */
+export const searchTerms = pgTable(
+  'search_terms',
+  {
+    term: text('term').primaryKey(),
+    docCount: integer('doc_count').notNull(),
+  },
+  (t) => [index('search_terms_trgm_idx').using('gin', t.term.op('gin_trgm_ops'))],
+);
+
 export const users = pgTable(
   'users',
   {
