@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -261,7 +261,7 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
       }
     }
     if (isRead) {
-      const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+      const etag = `"${hash('sha1', body, 'base64url')}"`;
       res.setHeader('ETag', etag);
       if (etagMatches(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;
