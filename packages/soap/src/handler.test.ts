@@ -222,6 +222,18 @@ describe('security headers', () => {
     expect(foreign.status).toBe(200);
   });
 
+  it('honours wsu:Timestamp Expires', async () => {
+    const ts = (expires: string) =>
+      `<wsse:Security xmlns:wsse="${WSSE}" xmlns:wsu="${WSU}" s:mustUnderstand="1"><wsu:Timestamp><wsu:Created>2020-01-01T00:00:00Z</wsu:Created><wsu:Expires>${expires}</wsu:Expires></wsu:Timestamp></wsse:Security>`;
+    const expired = await postSoap(server.url, envelope('1.2', '<t:WhoAmI/>', ts('2020-01-01T00:05:00Z')), { version: '1.2' });
+    expect(expired.status).toBe(401);
+    expect(expired.text).toContain('tns:UNAUTHORIZED');
+    const future = new Date(Date.now() + 300_000).toISOString();
+    const fresh = await postSoap(server.url, envelope('1.2', '<t:WhoAmI/>', ts(future)), { version: '1.2' });
+    expect(fresh.status).toBe(200);
+    expect(fresh.text).toContain('<tns:kind>none</tns:kind>');
+  });
+
   it('refuses a mandatory Security header carrying a signature it cannot verify', async () => {
     const header = `<wsse:Security xmlns:wsse="${WSSE}" s:mustUnderstand="1"><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/></wsse:Security>`;
     const r = await postSoap(server.url, envelope('1.1', '<t:WhoAmI/>', header));

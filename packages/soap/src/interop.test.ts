@@ -71,6 +71,10 @@ describe('node-soap client from the live WSDL', () => {
       expect(echo).toEqual({ text: ']]><![CDATA[', count: 3, flag: true });
       const [codes] = await client.FromCodesAsync({ codes: [104, 105] });
       expect(codes).toEqual({ text: 'hi' });
+      const [tree] = await client.GetTreeAsync({ depth: 1 });
+      expect(tree.total).toBe(3);
+      expect(tree.root.name).toBe('root');
+      expect(tree.root.children.map((c: { name: string }) => c.name)).toEqual(['root.a', 'root.b']);
       const [ping] = await client.PingAsync({});
       expect(ping).toEqual({ ok: true });
       const [who] = await client.WhoAmIAsync({});
@@ -151,7 +155,9 @@ for binding in ("NotesServiceSoap11", "NotesServiceSoap12"):
         svc.Fail(kind="rateLimited")
     except zeep.exceptions.Fault as f:
         fault = [f.code, f.message]
-    out.append({"title": g.title, "priority": g.priority, "priorityType": type(g.priority).__name__,
+    tree = svc.GetTree(depth=2)
+    out.append({"tree": [tree.total, tree.root.name, [c.name for c in tree.root.children], [len(c.children) for c in tree.root.children]],
+                "title": g.title, "priority": g.priority, "priorityType": type(g.priority).__name__,
                 "price": str(g.price), "priceType": type(g.price).__name__, "rating": g.rating,
                 "created": g.createdAt.isoformat(), "revisions": [r["item"] for r in g.revisions], "fault": fault})
 print(json.dumps(out))
@@ -168,6 +174,7 @@ print(json.dumps(out))
       expect(row).toMatchObject({ title: 'zeep', priority: 5, priorityType: 'int', price: '12.5', priceType: 'Decimal', rating: null });
       expect(row.created).toMatch(/^2026-01-01T00:00:\d\d\+00:00$/);
       expect(row.revisions).toEqual([[1, 2], [3]]);
+      expect(row.tree).toEqual([7, 'root', ['root.a', 'root.b'], [2, 2]]);
       expect(row.fault).toEqual([expect.stringMatching(/Client|Sender/), 'Slow down']);
     }
   });

@@ -68,6 +68,32 @@ describe('zod → XSD mapping', () => {
     expect(wsdl).toContain('<xs:element name="ErrorDetail" type="tns:ErrorDetail"/>');
   });
 
+  it('turns a recursive schema into one named, self-referencing complexType', () => {
+    interface Node {
+      label: string;
+      kids: Node[];
+      next?: Node | null;
+    }
+    const node: z.ZodType<Node> = z.object({
+      label: z.string(),
+      get kids() {
+        return z.array(node);
+      },
+      get next() {
+        return node.nullable().optional();
+      },
+    });
+    const wsdl = wsdlFor(z.object({ start: node }), z.object({ a: node, b: node }));
+    expect(wsdl).toContain('<xs:element name="start" type="tns:Op_Type0"/>');
+    expect(wsdl).toContain(
+      '<xs:complexType name="Op_Type0"><xs:sequence><xs:element name="label" type="xs:string"/>' +
+        '<xs:element name="kids" type="tns:Op_Type0" minOccurs="0" maxOccurs="unbounded"/>' +
+        '<xs:element name="next" type="tns:Op_Type0" minOccurs="0" nillable="true"/></xs:sequence></xs:complexType>',
+    );
+    expect(wsdl.match(/<xs:complexType name="OpResponse_Type0">/g)).toHaveLength(1);
+    expect(wsdl).toContain('<xs:element name="a" type="tns:OpResponse_Type0"/><xs:element name="b" type="tns:OpResponse_Type0"/>');
+  });
+
   it('refuses property names that are not XML names at creation time', () => {
     expect(() => wsdlFor(z.object({ 'not valid': z.string() }))).toThrow(/not a valid XML element name/);
   });
@@ -98,6 +124,7 @@ describe.skipIf(!hasXmllint)('xmllint proves schema order and types on real enve
       ['FromCodes', { codes: [72, 105] }],
       ['Ping', {}],
       ['WhoAmI', {}],
+      ['GetTree', { depth: 2 }],
     ];
     for (const [operation, args] of calls) {
       const method = client[`${operation}Async`] as (a: unknown) => Promise<unknown>;

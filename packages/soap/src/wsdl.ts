@@ -1,7 +1,7 @@
 import type { AnyTRPCRouter } from '@trpc/server';
 import { SOAP_HTTP_TRANSPORT, WSDL, WSDL_SOAP11, WSDL_SOAP12, XS } from './internal/namespaces.ts';
 import { type SoapOperation, collectOperations } from './internal/operations.ts';
-import { COMMON_SCHEMA_XML, wrapperElementXml } from './internal/xsd.ts';
+import { COMMON_SCHEMA_XML, type NamedTypes, namedTypesXml, wrapperElementXml } from './internal/xsd.ts';
 import { escapeAttr, escapeText, isNcName } from './internal/xml-text.ts';
 
 export interface CreateWsdlOptions {
@@ -21,11 +21,12 @@ export function soapActionOf(namespace: string, operation: string): string {
 export function schemaXml(operations: Iterable<SoapOperation>, namespace: string): string {
   const ns = escapeAttr(namespace);
   let xml = `<xs:schema xmlns:xs="${XS}" xmlns:tns="${ns}" targetNamespace="${ns}" elementFormDefault="qualified">`;
+  const named: NamedTypes = new Map();
   for (const op of operations) {
-    xml += wrapperElementXml(op.name, op.input);
-    xml += wrapperElementXml(`${op.name}Response`, op.output);
+    xml += wrapperElementXml(op.name, op.input, named);
+    xml += wrapperElementXml(`${op.name}Response`, op.output, named);
   }
-  return `${xml}${COMMON_SCHEMA_XML}</xs:schema>`;
+  return `${xml}${namedTypesXml(named)}${COMMON_SCHEMA_XML}</xs:schema>`;
 }
 
 function bindingXml(operations: SoapOperation[], serviceName: string, namespace: string, soap: 'soap' | 'soap12'): string {

@@ -134,9 +134,17 @@ function decodeChildren(
   return result;
 }
 
+/** Per object type, so shared (recursive) types compile once and cycles terminate. */
+const objectDecoders = new WeakMap<ObjectType, DecodeFn>();
+
 function objectDecoder(type: ObjectType): DecodeFn {
-  const decoders = fieldDecoders(type.fields);
-  return (el, path, issues) => decodeChildren(el, path, issues, decoders);
+  const cached = objectDecoders.get(type);
+  if (cached) return cached;
+  let decoders: Map<string, FieldDecoder> | undefined;
+  const decode: DecodeFn = (el, path, issues) => decodeChildren(el, path, issues, decoders!);
+  objectDecoders.set(type, decode);
+  decoders = fieldDecoders(type.fields);
+  return decode;
 }
 
 /**
@@ -198,20 +206,29 @@ function typeEncoder(type: XType): EncodeFn {
       out.push(`<tns:${name}>`, scalarText(value, type), `</tns:${name}>`);
     };
   }
-  if (type.kind === 'object') {
-    const fields = fieldEncoders(type.fields);
-    return (name, value, out) => {
-      out.push(open(name));
-      if (typeof value === 'object' && value !== null) encodeFields(value as Record<string, unknown>, fields, out);
-      out.push(`</tns:${name}>`);
-    };
-  }
+  if (type.kind === 'object') return objectEncoder(type);
   const item = fieldEncoders([type.item]);
   return (name, value, out) => {
     out.push(open(name));
     encodeFields({ item: value }, item, out);
     out.push(`</tns:${name}>`);
   };
+}
+
+const objectEncoders = new WeakMap<ObjectType, EncodeFn>();
+
+function objectEncoder(type: ObjectType): EncodeFn {
+  const cached = objectEncoders.get(type);
+  if (cached) return cached;
+  let fields: FieldEncoder[] | undefined;
+  const encode: EncodeFn = (name, value, out) => {
+    out.push(open(name));
+    if (typeof value === 'object' && value !== null) encodeFields(value as Record<string, unknown>, fields!, out);
+    out.push(`</tns:${name}>`);
+  };
+  objectEncoders.set(type, encode);
+  fields = fieldEncoders(type.fields);
+  return encode;
 }
 
 interface FieldEncoder {

@@ -66,6 +66,20 @@ function usernameToken(security: XmlElement): SoapSecurity | undefined {
   };
 }
 
+/**
+ * We claim to understand wsu:Timestamp, so we honour it: an expired message is refused. (Created
+ * freshness of a UsernameToken is the app's check, via verifyPasswordDigest.)
+ */
+function checkTimestamp(security: XmlElement): void {
+  const timestamp = child(security, WSU, 'Timestamp');
+  if (!timestamp) return;
+  const expires = child(timestamp, WSU, 'Expires')?.text.trim();
+  if (expires === undefined) return;
+  const at = Date.parse(expires);
+  if (Number.isNaN(at)) throw new SoapProtocolError('BAD_REQUEST', 'Malformed wsu:Expires');
+  if (at < Date.now()) throw new SoapProtocolError('UNAUTHORIZED', 'The message has expired (wsu:Timestamp)');
+}
+
 /** Children of wsse:Security we can honestly claim to process (no signatures, no encryption). */
 function onlyKnownSecurityParts(security: XmlElement): boolean {
   return security.children.every(
@@ -95,6 +109,7 @@ export function readSecurityHeader(
         notUnderstood.push({ ns: block.ns, local: block.local });
         continue;
       }
+      checkTimestamp(block);
       const token = usernameToken(block);
       if (token) found.push(token);
     } else if (block.ns === namespace && block.local === 'ApiKey' && ours) {

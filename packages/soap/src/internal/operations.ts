@@ -71,8 +71,11 @@ export function collectOperations(router: AnyTRPCRouter): Map<string, SoapOperat
     if (operations.has(name) || RESERVED_NAMES.has(name)) {
       throw new SchemaMappingError(`${path}: SOAP operation name '${name}' is already taken`);
     }
-    const input = shapeOf(inputSchemaOf(def.inputs, path), 'input', path);
-    const output = def.output === undefined ? ({ mode: 'untyped' } as const) : shapeOf(jsonSchemaOf(def.output, 'output', path), 'result', path);
+    const input = shapeOf(inputSchemaOf(def.inputs, path), 'input', path, name);
+    const output =
+      def.output === undefined
+        ? ({ mode: 'untyped' } as const)
+        : shapeOf(jsonSchemaOf(def.output, 'output', path), 'result', path, `${name}Response`);
     operations.set(name, {
       name,
       path,

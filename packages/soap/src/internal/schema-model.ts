@@ -40,6 +40,8 @@ export interface ObjectType {
   kind: 'object';
   fields: Field[];
   byName: Map<string, Field>;
+  /** Set for `$ref`'d (possibly recursive) schemas: emitted once as a global named complexType. */
+  name?: string;
 }
 
 /** An array nested in an array: a wrapper element whose `item` children are the entries. */
@@ -91,18 +93,38 @@ function typesOf(schema: Json): string[] {
 }
 
 interface Resolver {
+  root: Json;
   defs: Json;
   depth: number;
+  /** Prefix making named types unique per wrapper element (`GetNoteResponse_Category`). */
+  prefix: string;
+  /** `$ref` → its named object type (shared, so recursion becomes a cycle, not an explosion). */
+  named: Map<string, ObjectType>;
 }
 
-/** Follows local `$ref`s; unwraps `anyOf [X, null]` into X + nullable. */
-function normalise(schema: Json, resolver: Resolver): { schema: Json; nullable: boolean } {
+function refTarget(ref: string, resolver: Resolver): Json | undefined {
+  if (ref === '#') return resolver.root;
+  if (ref.startsWith('#/$defs/')) return asJson(resolver.defs[ref.slice(8)]);
+  return undefined;
+}
+
+function isObjectSchema(schema: Json): boolean {
+  return typesOf(schema).length === 1 && schema.type === 'object' && schema.properties !== undefined;
+}
+
+/**
+ * Unwraps `anyOf [X, null]` into X + nullable and follows local `$ref`s: references to object
+ * schemas are returned as `ref` (they become named types), others are inlined.
+ */
+function normalise(schema: Json, resolver: Resolver): { schema: Json; nullable: boolean; ref?: string } {
   let current = schema;
   let nullable = false;
   for (let hops = 0; hops < 16; hops += 1) {
     const ref = current.$ref;
-    if (typeof ref === 'string' && ref.startsWith('#/$defs/')) {
-      current = { ...asJson(resolver.defs[ref.slice(8)]), ...withoutKey(current, '$ref') };
+    if (typeof ref === 'string') {
+      const target = refTarget(ref, resolver) ?? {};
+      if (isObjectSchema(target)) return { schema: target, nullable, ref };
+      current = { ...target, ...withoutKey(current, '$ref') };
       continue;
     }
     const anyOf = current.anyOf ?? current.oneOf;
@@ -205,7 +227,11 @@ function fieldOf(name: string, raw: unknown, required: boolean, resolver: Resolv
   if (!isNcName(name)) {
     throw new SchemaMappingError(`${where}: property '${name}' is not a valid XML element name`);
   }
-  const { schema, nullable } = normalise(asJson(raw), resolver);
+  const { schema, nullable, ref } = normalise(asJson(raw), resolver);
+  if (ref !== undefined) {
+    const type = namedObject(ref, schema, resolver, where);
+    return { name, type, repeated: false, minOccurs: required ? 1 : 0, maxOccurs: 1, nullable, required };
+  }
   const types = typesOf(schema);
   if (types.length === 1 && types[0] === 'array') {
     const item = fieldOf('item', schema.items, true, resolver, `${where}.${name}`);
@@ -252,6 +278,25 @@ function typeOf(schema: Json, types: string[], resolver: Resolver, where: string
   return jsonScalar();
 }
 
+function typeNameOf(ref: string, resolver: Resolver): string {
+  const raw = ref === '#' ? 'Self' : ref.slice(8);
+  const generated = /^__schema(\d+)$/.exec(raw);
+  const base = generated ? `Type${generated[1]}` : raw.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `${resolver.prefix}_${base}`;
+}
+
+/** One shared ObjectType per `$ref`, registered before its fields are built (cycles terminate). */
+function namedObject(ref: string, schema: Json, resolver: Resolver, where: string): ObjectType {
+  const existing = resolver.named.get(ref);
+  if (existing) return existing;
+  const type: ObjectType = { kind: 'object', fields: [], byName: new Map(), name: typeNameOf(ref, resolver) };
+  resolver.named.set(ref, type);
+  const built = objectOf(schema, resolver, where);
+  type.fields.push(...built.fields);
+  for (const [key, field] of built.byName) type.byName.set(key, field);
+  return type;
+}
+
 function objectOf(schema: Json, resolver: Resolver, where: string): ObjectType {
   const properties = asJson(schema.properties);
   const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
@@ -265,9 +310,15 @@ function objectOf(schema: Json, resolver: Resolver, where: string): ObjectType {
  * Maps a procedure's JSON Schema onto the wrapper element's content.
  * `wrapName` names the single child used when the value is not an object (`input` / `result`).
  */
-export function shapeOf(jsonSchema: unknown, wrapName: string, where: string): Shape {
+export function shapeOf(jsonSchema: unknown, wrapName: string, where: string, typePrefix: string): Shape {
   const root = asJson(jsonSchema);
-  const resolver: Resolver = { defs: asJson(root.$defs ?? root.definitions), depth: 0 };
+  const resolver: Resolver = {
+    root,
+    defs: asJson(root.$defs ?? root.definitions),
+    depth: 0,
+    prefix: typePrefix,
+    named: new Map(),
+  };
   const meaningful = Object.keys(root).filter((k) => k !== '$schema' && k !== '$defs' && k !== 'definitions');
   if (meaningful.length === 0) return { mode: 'none' };
   const { schema, nullable } = normalise(root, resolver);

@@ -44,7 +44,10 @@ function occurs(field: Field): string {
   return xml;
 }
 
-function typeContent(type: XType): { attr: string; body: string } {
+/** Named (referenced/recursive) types met while writing elements; emitted once, globally. */
+export type NamedTypes = Map<string, ObjectType>;
+
+function typeContent(type: XType, named: NamedTypes): { attr: string; body: string } {
   if (type.kind === 'scalar') {
     const base = BUILTIN[type.xsd];
     if (!hasFacets(type.facets)) return { attr: ` type="${base}"`, body: '' };
@@ -53,8 +56,14 @@ function typeContent(type: XType): { attr: string; body: string } {
       body: `<xs:simpleType><xs:restriction base="${base}">${facetXml(type.facets, type.xsd)}</xs:restriction></xs:simpleType>`,
     };
   }
-  if (type.kind === 'object') return { attr: '', body: complexType(type) };
-  return { attr: '', body: `<xs:complexType><xs:sequence>${elementXml(type.item)}</xs:sequence></xs:complexType>` };
+  if (type.kind === 'object') {
+    if (type.name !== undefined) {
+      named.set(type.name, type);
+      return { attr: ` type="tns:${type.name}"`, body: '' };
+    }
+    return { attr: '', body: complexType(type, named) };
+  }
+  return { attr: '', body: `<xs:complexType><xs:sequence>${elementXml(type.item, named)}</xs:sequence></xs:complexType>` };
 }
 
 function documentation(type: XType): string {
@@ -63,8 +72,8 @@ function documentation(type: XType): string {
     : '';
 }
 
-function elementXml(field: Field): string {
-  const { attr, body } = typeContent(field.type);
+function elementXml(field: Field, named: NamedTypes): string {
+  const { attr, body } = typeContent(field.type, named);
   const doc = documentation(field.type);
   const inner = doc + body;
   return inner === ''
@@ -72,20 +81,34 @@ function elementXml(field: Field): string {
     : `<xs:element name="${field.name}"${attr}${occurs(field)}>${inner}</xs:element>`;
 }
 
-function complexType(type: ObjectType): string {
-  if (type.fields.length === 0) return '<xs:complexType><xs:sequence/></xs:complexType>';
-  return `<xs:complexType><xs:sequence>${type.fields.map(elementXml).join('')}</xs:sequence></xs:complexType>`;
+function complexType(type: ObjectType, named: NamedTypes, name?: string): string {
+  const open = name === undefined ? '<xs:complexType>' : `<xs:complexType name="${name}">`;
+  if (type.fields.length === 0) return `${open}<xs:sequence/></xs:complexType>`;
+  return `${open}<xs:sequence>${type.fields.map((f) => elementXml(f, named)).join('')}</xs:sequence></xs:complexType>`;
+}
+
+/** Global named complexTypes for everything collected in `named` (which may grow while writing). */
+export function namedTypesXml(named: NamedTypes): string {
+  let xml = '';
+  const done = new Set<string>();
+  for (let pending = [...named.keys()]; pending.length > 0; pending = [...named.keys()].filter((n) => !done.has(n))) {
+    for (const name of pending) {
+      done.add(name);
+      xml += complexType(named.get(name)!, named, name);
+    }
+  }
+  return xml;
 }
 
 /** The global element for an operation's request or response wrapper. */
-export function wrapperElementXml(name: string, shape: Shape): string {
+export function wrapperElementXml(name: string, shape: Shape, named: NamedTypes): string {
   switch (shape.mode) {
     case 'none':
       return `<xs:element name="${name}"><xs:complexType><xs:sequence/></xs:complexType></xs:element>`;
     case 'untyped':
       return `<xs:element name="${name}"><xs:complexType><xs:sequence><xs:any namespace="##any" processContents="lax" minOccurs="0" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>`;
     default:
-      return `<xs:element name="${name}">${complexType(shape.type)}</xs:element>`;
+      return `<xs:element name="${name}">${complexType(shape.type, named)}</xs:element>`;
   }
 }
 

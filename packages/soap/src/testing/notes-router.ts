@@ -31,6 +31,26 @@ export const noteSchema = z.object({
 });
 export type Note = z.infer<typeof noteSchema>;
 
+/** A recursive schema (a folder tree): must become a named, self-referencing XSD type. */
+export interface Folder {
+  name: string;
+  children: Folder[];
+  parent?: Folder | null;
+}
+export const folderSchema: z.ZodType<Folder> = z.object({
+  name: z.string(),
+  get children() {
+    return z.array(folderSchema);
+  },
+  get parent() {
+    return folderSchema.nullable().optional();
+  },
+});
+
+function folderTree(depth: number, name = 'root'): Folder {
+  return { name, children: depth <= 0 ? [] : [folderTree(depth - 1, `${name}.a`), folderTree(depth - 1, `${name}.b`)] };
+}
+
 const createInput = z.object({
   title: z.string().min(1).max(200),
   body: z.string().default(''),
@@ -123,6 +143,11 @@ export function createNotesRouter(store = createNotesStore()) {
       .input(z.object({ codes: z.array(z.int().min(0).max(0xffff)).max(64) }))
       .output(z.object({ text: z.string() }))
       .query(({ input }) => ({ text: String.fromCharCode(...input.codes) })),
+    tree: t.procedure
+      .meta({ soap: { operation: 'GetTree' } })
+      .input(z.object({ depth: z.int().min(0).max(4) }))
+      .output(z.object({ root: folderSchema, total: z.int() }))
+      .query(({ input }) => ({ root: folderTree(input.depth), total: 2 ** (input.depth + 1) - 1 })),
     ping: t.procedure
       .meta({ soap: { operation: 'Ping' } })
       .output(z.object({ ok: z.boolean() }))
