@@ -49,8 +49,8 @@ export function slugFor(name: string, sku: string): string {
 
 function conflictFromUnique(err: unknown): never {
   if (pgErrorCode(err) === pgCodes.uniqueViolation) {
-    const which = pgConstraint(err) === 'products_slug_key' ? 'slug' : 'SKU';
-    throw appError('CONFLICT', `Another product already uses this ${which}`);
+    const which = { products_sku_key: 'SKU', products_slug_key: 'slug' }[pgConstraint(err) ?? ''];
+    if (which) throw appError('CONFLICT', `Another product already uses this ${which}`);
   }
   throw err;
 }
