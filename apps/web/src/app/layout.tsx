@@ -1,5 +1,8 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { Providers } from '@/components/providers';
+import { SiteHeader } from '@/components/site-header';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -7,19 +10,27 @@ export const metadata: Metadata = {
   description: 'One set of procedures, three API styles — and a shop on top.',
 };
 
+export const viewport: Viewport = { themeColor: '#3b4fd8' };
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <a className="brand" href="/">
-            Triport
+        <Providers>
+          <a className="skip-link" href="#main">
+            Skip to content
           </a>
-        </header>
-        <main id="main">{children}</main>
+          <SiteHeader />
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+          <footer className="site-footer">
+            <p>
+              Triport — one set of procedures served as tRPC, REST and SOAP.{' '}
+              <Link href="/compare">See the three styles side by side</Link>
+            </p>
+          </footer>
+        </Providers>
       </body>
     </html>
   );

@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 const FEATURED_IDS = Array.from({ length: 12 }, (_, i) => i + 1);
 
 export default async function HomePage() {
-  const api = await serverApi();
+  const { api } = await serverApi();
   // One batched HTTP request for all ids; a missing id is simply not shown.
   const results = await Promise.allSettled(FEATURED_IDS.map((id) => api.catalog.product.query({ id })));
   const products = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])) satisfies Product[];

@@ -1,26 +1,43 @@
 import type { AppRouter } from '@triport/core';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import { headers } from 'next/headers';
 import { apiUrl } from './api-url';
+import { parseRetryAfter } from './rate-limit';
+
+export interface ServerApi {
+  api: TRPCClient<AppRouter>;
+  /** `Retry-After` (seconds) of the last 429 this client received, for the friendly rate-limit notice. */
+  retryAfter(): number | null;
+}
 
 /**
  * A tRPC client for server components: plain HTTP to the API, carrying the shopper's cookie and the
  * request id so the API sees the same principal and the logs join up.
  *
  * @example
- * const api = await serverApi();
+ * const { api } = await serverApi();
  * const product = await api.catalog.product.query({ id: 1 });
  */
-export async function serverApi() {
+export async function serverApi(): Promise<ServerApi> {
   const incoming = await headers();
   const forwarded: Record<string, string> = {};
-  const cookie = incoming.get('cookie');
-  if (cookie) forwarded.cookie = cookie;
-  const requestId = incoming.get('x-request-id');
-  if (requestId) forwarded['x-request-id'] = requestId;
-  const userAgent = incoming.get('user-agent');
-  if (userAgent) forwarded['user-agent'] = userAgent;
-  return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${apiUrl()}/trpc`, headers: () => forwarded })],
+  for (const name of ['cookie', 'x-request-id', 'user-agent']) {
+    const value = incoming.get(name);
+    if (value) forwarded[name] = value;
+  }
+  let retryAfter: number | null = null;
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${apiUrl()}/trpc`,
+        headers: () => forwarded,
+        fetch: async (input, init) => {
+          const res = await fetch(input, { ...init, cache: 'no-store' });
+          if (res.status === 429) retryAfter = parseRetryAfter(res.headers.get('retry-after')) ?? 1;
+          return res;
+        },
+      }),
+    ],
   });
+  return { api, retryAfter: () => retryAfter };
 }
