@@ -203,6 +203,54 @@ describe('writes', () => {
   });
 });
 
+describe('remaining error paths of each route', () => {
+  it('PATCH, PUT, lock and DELETE of a missing note → 404; PUT without required fields → 422', async () => {
+    const patch = await problem('/rest/v1/notes/nope', { method: 'PATCH', headers: { ...member, ...json }, body: '{"title":"x"}' });
+    expect(patch.status).toBe(404);
+    const put = await problem('/rest/v1/notes/nope', { method: 'PUT', headers: { ...member, ...json }, body: '{"title":"x","body":""}' });
+    expect(put.status).toBe(404);
+    expect((await problem('/rest/v1/notes/nope/lock', { method: 'POST', headers: member })).status).toBe(404);
+    const note = await create('full');
+    const incomplete = await problem(`/rest/v1/notes/${note.id}`, { method: 'PUT', headers: { ...member, ...json }, body: '{"title":"x"}' });
+    expect(incomplete.status).toBe(422);
+    expect(incomplete.problem.errors?.map((e) => e.pointer)).toEqual(['/body']);
+    const badPatch = await problem(`/rest/v1/notes/${note.id}`, { method: 'PATCH', headers: { ...member, ...json }, body: '{"archived":"yes"}' });
+    expect(badPatch.problem.errors?.[0]).toMatchObject({ pointer: '/archived', code: 'invalid_type' });
+  });
+
+  it('every authenticated route → 401 without credentials', async () => {
+    const note = await create('x');
+    const cases: [string, string][] = [
+      ['POST', '/rest/v1/notes'],
+      ['PATCH', `/rest/v1/notes/${note.id}`],
+      ['PUT', `/rest/v1/notes/${note.id}`],
+      ['DELETE', `/rest/v1/notes/${note.id}`],
+      ['POST', `/rest/v1/notes/${note.id}/lock`],
+      ['DELETE', '/rest/v1/notes'],
+    ];
+    for (const [method, path] of cases) {
+      const hasBody = method !== 'DELETE';
+      const res = await problem(path, { method, ...(hasBody ? { headers: json, body: '{"title":"t","body":"b"}' } : {}) });
+      expect(res.status, `${method} ${path}`).toBe(401);
+    }
+    expect(server.store.notes.size).toBe(1);
+  });
+
+  it('echo and count reject invalid input with 422', async () => {
+    const echo = await problem('/rest/v1/echo', { method: 'POST', headers: json, body: '{"text":5}' });
+    expect(echo.problem.errors?.[0]).toMatchObject({ pointer: '/text', code: 'invalid_type' });
+    const count = await problem('/rest/v1/count', { method: 'POST', headers: json, body: '["a",1]' });
+    expect(count.problem.errors?.[0]).toMatchObject({ pointer: '/1' });
+  });
+
+  it('square: 422 out of range, unknown parameter 400, exact=false coerced', async () => {
+    expect((await problem('/rest/v1/square/5000')).problem.errors?.[0]).toMatchObject({ in: 'path', code: 'too_big' });
+    expect((await problem('/rest/v1/square/5?n=4')).status).toBe(400);
+    expect((await call('/rest/v1/square/3?exact=false')).body).toEqual({ n: 3, square: 9 });
+    expect((await problem('/rest/v1/square/1.5')).problem.errors?.[0]).toMatchObject({ pointer: '/n', in: 'path' });
+  });
+});
+
 describe('auth errors', () => {
   it('401 with WWW-Authenticate when no credentials are sent', async () => {
     const { status, headers, problem: p } = await problem('/rest/v1/notes', { method: 'POST', headers: json, body: '{"title":"x"}' });

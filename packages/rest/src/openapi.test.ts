@@ -198,12 +198,12 @@ describe('route table checks at startup', () => {
     const router = t.router({
       a: t.procedure
         .meta({ rest: { method: 'POST', path: '/x' } })
-        .input(z.object({ at: z.date(), n: z.bigint().optional() }))
+        .input(z.object({ at: z.coerce.date(), raw: z.date().optional(), n: z.bigint().optional() }))
         .output(z.object({ s: z.string().transform((v) => v.length) }))
         .mutation(() => ({ s: 'x' })),
     });
     const document = createOpenApiDocument(router, { title: 't', version: '1' });
-    expect(document.paths['/rest/v1/x']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { properties: { at: { type: 'string', format: 'date-time' }, n: {} } } } } });
+    expect(document.paths['/rest/v1/x']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { properties: { at: { type: 'string', format: 'date-time' }, raw: {}, n: {} } } } } });
     expect(validate(document)).toContain('OK');
   });
 });

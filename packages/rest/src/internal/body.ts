@@ -111,26 +111,33 @@ export function parseJson(bytes: Uint8Array): unknown {
 
 /**
  * Rejects bodies nested deeper than {@link MAX_DEPTH} and keys that name prototypes
- * (`__proto__`, `constructor`, `prototype`). Iterative: a 100k-deep array cannot overflow the stack.
+ * (`__proto__`, `constructor`, `prototype`). Iterative, and only containers go on the stack, so a
+ * 100k-deep array cannot overflow the stack and a long flat array costs one pass.
  */
 function checkShape(root: unknown): void {
-  const stack: { value: unknown; depth: number; pointer: string }[] = [{ value: root, depth: 0, pointer: '' }];
+  if (typeof root !== 'object' || root === null) return;
+  const stack: { value: object; depth: number; pointer: string }[] = [{ value: root, depth: 0, pointer: '' }];
   while (stack.length > 0) {
     const { value, depth, pointer } = stack.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
     if (depth >= MAX_DEPTH) throw new RestRequestError(400, `The request body nests deeper than ${MAX_DEPTH} levels.`);
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, pointer: `${pointer}/${i}` });
+      for (let i = 0; i < value.length; i++) {
+        const child: unknown = value[i];
+        if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1, pointer: `${pointer}/${i}` });
+      }
       continue;
     }
-    for (const key of Object.keys(value)) {
-      const child = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    for (const key in value) {
       if (FORBIDDEN_KEYS.has(key)) {
+        const at = `${pointer}/${key}`;
         throw new RestRequestError(400, `The key "${key}" is not allowed in request bodies.`, {
-          errors: [{ pointer: child, message: 'Forbidden key', code: 'forbidden_key' }],
+          errors: [{ pointer: at, message: 'Forbidden key', code: 'forbidden_key' }],
         });
       }
-      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, pointer: child });
+      const child: unknown = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) {
+        stack.push({ value: child, depth: depth + 1, pointer: `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}` });
+      }
     }
   }
 }

@@ -13,19 +13,25 @@ function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value;
 }
 
-/** JSON has no Date: `JSON.stringify` writes ISO strings, so that is what clients see and send. */
-const unrepresentable: Parameters<typeof z.toJSONSchema>[1] extends infer P
-  ? P extends { unrepresentable?: infer U }
-    ? U
-    : never
-  : never = (ctx) => {
-  if (ctx.zodSchema._zod.def.type === 'date') return { type: 'string', format: 'date-time' };
-  return 'any';
-};
+type Unrepresentable = NonNullable<NonNullable<Parameters<typeof z.toJSONSchema>[1]>['unrepresentable']>;
+
+/**
+ * JSON has no Date: `JSON.stringify` writes ISO strings, so outputs (and coercing inputs) are
+ * date-time strings. A plain `z.date()` input cannot be satisfied from JSON at all: `{}`.
+ */
+function unrepresentableFor(io: 'input' | 'output'): Unrepresentable {
+  return (ctx) => {
+    const def = ctx.zodSchema._zod.def as { type: string; coerce?: boolean };
+    if (def.type === 'date' && (io === 'output' || def.coerce === true)) return { type: 'string', format: 'date-time' };
+    return 'any';
+  };
+}
+
+const UNREPRESENTABLE = { input: unrepresentableFor('input'), output: unrepresentableFor('output') };
 
 function convertOne(schema: unknown, io: 'input' | 'output'): ConvertedSchema {
   if (!isZodSchema(schema)) return { schema: {}, defs: {} };
-  const json = z.toJSONSchema(schema, { io, unrepresentable, cycles: 'ref', reused: 'inline' }) as JsonSchema;
+  const json = z.toJSONSchema(schema, { io, unrepresentable: UNREPRESENTABLE[io], cycles: 'ref', reused: 'inline' }) as JsonSchema;
   const { $schema: _dialect, $defs, ...rest } = json;
   return { schema: rest, defs: ($defs ?? {}) as Record<string, JsonSchema> };
 }
