@@ -1,0 +1,95 @@
+/**
+ * `npm run bench [-- --quick]`: tRPC, REST and SOAP side by side on this machine, against the bare
+ * node:http limit, createCaller and tRPC's stock standalone adapter, in one run. See bench/README.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot, setupPlacement } from './children.ts';
+import { machineInfo } from './machine.ts';
+import { parseOptions } from './options.ts';
+import { chartInput, evaluateTargets, renderMarkdown } from './report.ts';
+import { runSuite } from './run-suite.ts';
+import { renderChart } from './svg.ts';
+import type { BenchResults, RateLimiterResult, StampedeResult, SuiteRun } from './types.ts';
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date().toISOString();
+  const placement = setupPlacement();
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const log = (line: string) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}`);
+  const t0 = performance.now();
+  log(`${options.quick ? 'quick' : 'full'} run; ${placement}`);
+  const resultsDir = path.join(repoRoot, 'bench/results', options.quick ? 'quick' : '');
+  const profileDir = options.profile ? path.join(repoRoot, 'bench/results/profiles') : undefined;
+
+  const runs: SuiteRun[] = [];
+  const stampede: StampedeResult[] = [];
+  const notes: string[] = [];
+  const rateLimiter: RateLimiterResult | null = null;
+  const settings = { durationSec: options.durationSec, warmupSec: options.warmupSec, connections: options.connections };
+
+  const pg = await runSuite({
+    id: 'postgres',
+    settings,
+    products: options.products,
+    scenarios: options.scenarios,
+    references: true,
+    logLevel: options.logLevel,
+    ...(profileDir ? { profileDir } : {}),
+    stampede: options.stampede,
+    log,
+  });
+  runs.push(pg.run);
+  stampede.push(...pg.stampede);
+  notes.push(...pg.notes);
+
+  if (options.pglite) {
+    const lite = await runSuite({
+      id: 'pglite',
+      settings: { ...settings, durationSec: options.pgliteDurationSec, warmupSec: Math.min(1, options.warmupSec) },
+      products: options.pgliteProducts,
+      scenarios: options.pgliteScenarios,
+      references: false,
+      logLevel: options.logLevel,
+      log,
+    });
+    runs.push(lite.run);
+    notes.push(...lite.notes);
+  }
+
+  const results: BenchResults = {
+    schemaVersion: 1,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    mode: options.quick ? 'quick' : 'full',
+    machine: machineInfo(placement, loadAtStart),
+    settings: { connections: options.connections, durationSec: options.durationSec, warmupSec: options.warmupSec, pipelining: 1, logLevel: options.logLevel },
+    runs,
+    stampede,
+    rateLimiter,
+    targets: evaluateTargets(runs, stampede, rateLimiter),
+    notes,
+  };
+
+  if (options.write) {
+    mkdirSync(resultsDir, { recursive: true });
+    const json = `${JSON.stringify(results, null, 2)}\n`;
+    const stamp = startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z'); // ISO 8601 basic: 20261125T154012Z
+    writeFileSync(path.join(resultsDir, `${stamp}.json`), json);
+    writeFileSync(path.join(resultsDir, 'latest.json'), json);
+    writeFileSync(path.join(resultsDir, 'latest.md'), renderMarkdown(results));
+    writeFileSync(path.join(resultsDir, 'latest.svg'), renderChart(chartInput(results)));
+    log(`results written to ${path.relative(repoRoot, resultsDir) || '.'}/ (${stamp}.json, latest.json, latest.md, latest.svg)`);
+  }
+
+  console.log('\nTargets (informational: the process does not fail on a miss)');
+  for (const t of results.targets) {
+    const verdict = t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'MISS';
+    console.log(`  ${verdict}  ${t.description}: ${t.value === null ? '–' : t.value.toFixed(2)}${t.note ? ` (${t.note})` : ''}`);
+  }
+  log('done');
+}
+
+await main();

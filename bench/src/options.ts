@@ -1,0 +1,65 @@
+import type { ScenarioId } from './types.ts';
+
+export interface BenchOptions {
+  quick: boolean;
+  durationSec: number;
+  warmupSec: number;
+  connections: number;
+  products: number;
+  pgliteProducts: number;
+  pgliteDurationSec: number;
+  scenarios: ScenarioId[];
+  pgliteScenarios: ScenarioId[];
+  pglite: boolean;
+  stampede: { requests: number; instances: number };
+  /** `--cpu-prof` on every server child, profiles in bench/results/profiles/. */
+  profile: boolean;
+  logLevel: string;
+  /** Write results files (false with --no-write, for trying things out). */
+  write: boolean;
+}
+
+const FULL_SCENARIOS: ScenarioId[] = ['product-cached', 'search-cached', 'search-uncached', 'create-order', 'product-ratelimit'];
+
+/**
+ * Command line → options. `--quick` is the under-a-minute development mode.
+ *
+ * @example
+ * parseOptions(['--quick']).durationSec; // 2
+ */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const flags = new Set(argv.filter((a) => a.startsWith('--') && !a.includes('=')));
+  const values = new Map(
+    argv.filter((a) => a.startsWith('--') && a.includes('=')).map((a) => [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] as const),
+  );
+  const known = new Set(['--quick', '--profile', '--no-pglite', '--no-write']);
+  for (const f of flags) if (!known.has(f)) throw new Error(`Unknown flag ${f} (known: ${[...known].join(', ')}, --duration=s, --connections=n, --products=n, --only=a,b)`);
+  for (const k of values.keys()) if (!['duration', 'connections', 'products', 'only', 'log-level'].includes(k)) throw new Error(`Unknown option --${k}`);
+  const quick = flags.has('--quick');
+  const num = (key: string, fallback: number) => {
+    const raw = values.get(key);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key} must be a positive number, got "${raw}"`);
+    return n;
+  };
+  const only = values.get('only')?.split(',').map((s) => s.trim()) as ScenarioId[] | undefined;
+  for (const s of only ?? []) if (!FULL_SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${FULL_SCENARIOS.join(', ')})`);
+  const scenarios = only ?? (quick ? (['product-cached', 'search-cached'] as ScenarioId[]) : FULL_SCENARIOS);
+  return {
+    quick,
+    durationSec: num('duration', quick ? 2 : 10),
+    warmupSec: quick ? 0.5 : 2,
+    connections: num('connections', 50),
+    products: num('products', quick ? 2_000 : 10_000),
+    pgliteProducts: 2_000,
+    pgliteDurationSec: quick ? 2 : 5,
+    scenarios,
+    pgliteScenarios: scenarios.filter((s) => s === 'product-cached' || s === 'search-cached'),
+    pglite: !quick && !flags.has('--no-pglite'),
+    stampede: quick ? { requests: 1_000, instances: 1 } : { requests: 10_000, instances: 2 },
+    profile: flags.has('--profile'),
+    logLevel: values.get('log-level') ?? 'warn',
+    write: !flags.has('--no-write'),
+  };
+}

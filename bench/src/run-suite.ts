@@ -1,0 +1,208 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createDb, migrate } from '@triport/db';
+import { productCall } from './calls.ts';
+import { repoRoot, type ServerChild, startServer } from './children.ts';
+import { createBenchDatabase } from './env/postgres.ts';
+import { takeRedisDatabase } from './env/redis.ts';
+import { seedProducts } from './env/seed.ts';
+import { isSkipped, type MeasureSettings, measure, probe } from './measure.ts';
+import { type Endpoint, endpointsFor, type ScenarioPlan, type StylePorts } from './scenarios.ts';
+import { parseWsdl, type SoapService } from './soap-envelope.ts';
+import { runStampede } from './stampede.ts';
+import { ratio, round } from './stats.ts';
+import type { CaseResult, ScenarioId, Skipped, StampedeResult, Style, SuiteRun } from './types.ts';
+
+export interface SuiteOptions {
+  id: 'postgres' | 'pglite';
+  settings: MeasureSettings;
+  products: number;
+  scenarios: ScenarioId[];
+  /** Start the createCaller and stock standalone references (Postgres run only: PGlite is single-process). */
+  references: boolean;
+  logLevel: string;
+  /** Write V8 CPU profiles of server children here. */
+  profileDir?: string;
+  stampede?: { requests: number; instances: number };
+  log(line: string): void;
+}
+
+export interface SuiteOutcome {
+  run: SuiteRun;
+  stampede: StampedeResult[];
+  notes: string[];
+}
+
+const ALL_STYLES: Style[] = ['bare', 'caller', 'trpc-standalone', 'trpc', 'rest', 'soap11', 'soap12'];
+const apiEntry = path.join(repoRoot, 'apps/api/src/main.ts');
+const referenceEntry = path.join(repoRoot, 'bench/src/servers/reference-server.ts');
+
+/**
+ * One run: a throwaway database (Postgres + Redis, or a fresh PGlite directory), every server started as a
+ * child, every scenario measured style by style, everything stopped and dropped at the end.
+ */
+export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
+  const { log } = options;
+  const cleanups: Array<() => Promise<void>> = [];
+  const children: ServerChild[] = [];
+  const notes: string[] = [];
+  const tmp = mkdtempSync(path.join(tmpdir(), `triport-bench-${options.id}-`));
+  cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+  try {
+    // 1. Data.
+    let apiEnv: Record<string, string>;
+    let databaseUrl: string | undefined;
+    let countPkScans: (() => Promise<number>) | undefined;
+    if (options.id === 'postgres') {
+      log(`postgres: creating a throwaway database with ${options.products} products`);
+      const database = await createBenchDatabase({ products: options.products });
+      cleanups.push(() => database.drop());
+      const redis = await takeRedisDatabase();
+      cleanups.push(() => redis.release());
+      log(`postgres: ${database.name}, redis db ${redis.db}`);
+      databaseUrl = database.url;
+      countPkScans = () => database.productPkScans();
+      apiEnv = { DATABASE_URL: database.url, REDIS_URL: redis.url };
+    } else {
+      const dir = path.join(tmp, 'pglite');
+      log(`pglite: seeding ${options.products} products in ${dir}`);
+      const handle = await createDb({ url: '', pgliteDir: dir });
+      await migrate(handle);
+      await seedProducts(handle.db, options.products);
+      await handle.close(); // PGlite is single-process: the API opens it next.
+      apiEnv = { PGLITE_DIR: dir };
+    }
+    const commonEnv = { API_HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: options.logLevel };
+    const profile = options.profileDir ? { cpuProfileDir: options.profileDir } : {};
+
+    // 2. Servers (bare last: it replays bodies captured from the real procedures).
+    const ports: StylePorts = {};
+    const pids = new Map<number, number>();
+    const start = async (child: Promise<ServerChild>) => {
+      const c = await child;
+      children.push(c);
+      pids.set(c.port, c.pid);
+      return c;
+    };
+    const api = await start(startServer({ name: `api-${options.id}`, script: apiEntry, env: { ...commonEnv, ...apiEnv }, portVariable: 'API_PORT', ...profile }));
+    ports.api = api.port;
+    if (options.references && databaseUrl) {
+      for (const kind of ['caller', 'trpc-standalone'] as const) {
+        const c = await start(
+          startServer({ name: kind, script: referenceEntry, args: [kind], env: { BENCH_DATABASE_URL: databaseUrl }, portVariable: 'BENCH_PORT', ...profile }),
+        );
+        ports[kind] = c.port;
+      }
+    }
+    const soap = await discoverSoap(api.port, notes);
+
+    // 3. Plans and probes.
+    const plans = planScenarios(options.scenarios);
+    const endpoints = new Map<ScenarioId, Endpoint[]>();
+    const bareRoutes: Record<string, { status: number; contentType: string; body: string }> = {};
+    for (const plan of plans) {
+      const list = endpointsFor(plan, ports, soap);
+      endpoints.set(plan.id, list);
+      const captured = await captureJson(list);
+      if (captured) bareRoutes[`/bare/${plan.id}`] = { status: 200, contentType: 'application/json', body: captured };
+    }
+    const routesFile = path.join(tmp, 'bare-routes.json');
+    writeFileSync(routesFile, JSON.stringify(bareRoutes));
+    const bare = await start(startServer({ name: 'bare', script: referenceEntry, args: ['bare'], env: { BENCH_BARE_ROUTES: routesFile }, portVariable: 'BENCH_PORT', ...profile }));
+    ports.bare = bare.port;
+
+    // 4. Measure.
+    const results: CaseResult[] = [];
+    const skipped: Skipped[] = [];
+    for (const plan of plans) {
+      const list = endpointsFor(plan, ports, soap);
+      for (const style of ALL_STYLES.filter((s) => plan.styles.includes(s) && !list.some((e) => e.style === s))) {
+        skipped.push({ scenario: plan.id, style, reason: style.startsWith('soap') ? 'no SOAP endpoint (/soap?wsdl) on the API' : 'no server for this style in this run' });
+      }
+      for (const endpoint of list) {
+        const r = await measure(endpoint, pids.get(endpoint.port)!, options.settings);
+        if (isSkipped(r)) {
+          log(`  ${plan.id} ${endpoint.style}: skipped (${r.reason.slice(0, 160)})`);
+          skipped.push(r);
+        } else {
+          log(`  ${plan.id} ${endpoint.style}: ${r.reqPerSec} req/s, p99 ${r.latencyMs.p99} ms, ${r.cpuUsPerReq} µs CPU/req, ${r.errors} errors`);
+          results.push(r);
+        }
+      }
+      const bareRps = results.find((r) => r.scenario === plan.id && r.style === 'bare')?.reqPerSec;
+      for (const r of results) if (r.scenario === plan.id) r.ratioToBare = round(ratio(r.reqPerSec, bareRps) ?? Number.NaN, 3);
+    }
+    for (const r of results) if (!Number.isFinite(r.ratioToBare ?? Number.NaN)) r.ratioToBare = null;
+
+    // 5. Stampede on fresh instances (cold caches), others stopped so nothing else touches the table.
+    const stampede: StampedeResult[] = [];
+    if (options.stampede) {
+      for (const c of children.splice(0)) await c.stop();
+      stampede.push(
+        ...(await runStampede({
+          requests: options.stampede.requests,
+          instances: options.stampede.instances,
+          productId: Math.floor(options.products / 2) + 7,
+          startApi: () => startServer({ name: `api-stampede-${options.id}`, script: apiEntry, env: { ...commonEnv, ...apiEnv }, portVariable: 'API_PORT' }),
+          startCaller: databaseUrl
+            ? () => startServer({ name: 'caller-stampede', script: referenceEntry, args: ['caller'], env: { BENCH_DATABASE_URL: databaseUrl }, portVariable: 'BENCH_PORT' })
+            : undefined,
+          countPkScans,
+          log,
+        })),
+      );
+    }
+
+    return {
+      run: {
+        id: options.id,
+        label: options.id === 'postgres' ? 'Postgres 15 + Redis 7 (production mode)' : 'Embedded default (PGlite, in-process cache and limiter)',
+        database: options.id,
+        store: options.id === 'postgres' ? 'redis' : 'memory',
+        products: options.products,
+        results,
+        skipped,
+      },
+      stampede,
+      notes,
+    };
+  } finally {
+    for (const c of children) await c.stop().catch(() => {});
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
+  }
+}
+
+function planScenarios(ids: ScenarioId[]): ScenarioPlan[] {
+  const plans: ScenarioPlan[] = [];
+  for (const id of ids) {
+    if (id === 'product-cached') plans.push({ id, call: productCall(1, 'SKU-1'), varying: false, styles: ALL_STYLES });
+  }
+  return plans;
+}
+
+/** The JSON the bare server replays: the procedure's output as the caller (or REST, or tRPC) returned it. */
+async function captureJson(list: Endpoint[]): Promise<string | undefined> {
+  for (const style of ['caller', 'rest', 'trpc'] as const) {
+    const endpoint = list.find((e) => e.style === style);
+    if (!endpoint) continue;
+    const p = await probe(endpoint);
+    if (!p.ok || !p.response) continue;
+    if (style !== 'trpc') return p.response.body;
+    const batch = JSON.parse(p.response.body) as Array<{ result?: { data?: unknown } }>;
+    return JSON.stringify(batch[0]?.result?.data);
+  }
+  return undefined;
+}
+
+async function discoverSoap(port: number, notes: string[]): Promise<SoapService | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/soap?wsdl`);
+    const text = await res.text();
+    if (res.status !== 200) return undefined;
+    return parseWsdl(text);
+  } catch (error) {
+    notes.push(`SOAP WSDL not readable: ${String(error)}`);
+    return undefined;
+  }
+}
