@@ -67,6 +67,12 @@ describe('bodies', () => {
     expect(status).toBe(413);
   });
 
+  it('415 for a body without Content-Type, before reading it', async () => {
+    const res = await rawRequest(server.port, ['POST /rest/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n{"text":"x"}']);
+    expect(res.status).toBe(415);
+    expect(parsed(res).type).toBe('https://triport.dev/problems/unsupported-media-type');
+  });
+
   it('accepts a body just under the limit', async () => {
     const text = 'x'.repeat(10_000);
     const res = await post('/rest/v1/echo', JSON.stringify({ text }));
