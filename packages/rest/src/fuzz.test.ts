@@ -25,7 +25,7 @@ function mulberry32(seed: number) {
 const PATHS = ['/rest/v1/notes', '/rest/v1/notes/n1', '/rest/v1/notes/n1/lock', '/rest/v1/echo', '/rest/v1/count', '/rest/v1/square/7', '/rest/v1/exports', '/rest/v1'];
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const PIECES = ['%', '%2F', '%00', '%FF', '..', '[', ']', '[x]', '=', '&', '+', '__proto__', 'limit', 'tag', 'priority[min]', 'cursor', '1e309', '-0', 'true', '\u00e9', "'", '"', '{', '}', ';'];
-const BODIES = ['{"title":"x"}', '{"text":"x","data":{"a":[1,2,{"b":null}]}}', '["a"]', 'null', '1', '"s"', '{"__proto__":1}', '{', '', '\u0000', '{"title":"' + 'x'.repeat(300) + '"}'];
+const BODIES = ['{"title":"x"}', '{"text":"x","data":{"a":[1,2,{"b":null}]}}', '["a"]', 'null', '1', '"s"', '{"__proto__":1}', '{', '', '\u0000', `{"title":"${'x'.repeat(300)}"}`];
 const TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', '', 'application/json; charset=utf-16'];
 
 describe('seeded fuzzing', () => {
