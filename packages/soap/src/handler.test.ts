@@ -245,6 +245,9 @@ describe('routing and WSDL address', () => {
   it('returns false (gateway 404s) for other paths and 405 for other methods', async () => {
     expect((await fetch(server.url.replace('/soap', '/other'))).status).toBe(404);
     expect((await fetch(server.url.replace('/soap', '/soapx?wsdl'))).status).toBe(404);
+    const info = await fetch(server.url);
+    expect(info.status).toBe(200);
+    expect(await info.text()).toContain(`WSDL at ${server.url}?wsdl`);
     const put = await fetch(server.url, { method: 'PUT', body: 'x' });
     expect(put.status).toBe(405);
     expect(put.headers.get('allow')).toBe('GET, POST');

@@ -182,6 +182,11 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
       send(res, 200, 'text/xml; charset=utf-8', xsd);
       return true;
     }
+    if (req.method === 'GET') {
+      const address = options.publicUrl ?? endpointUrl(req, endpointPath, options.trustProxy === true);
+      send(res, 200, 'text/plain; charset=utf-8', `${serviceName}: SOAP 1.1/1.2 endpoint. POST envelopes here; WSDL at ${address}?wsdl\n`);
+      return true;
+    }
     res.setHeader('allow', 'GET, POST');
     send(res, 405, 'text/plain; charset=utf-8', 'POST SOAP messages here; GET ?wsdl for the service description\n');
     return true;
