@@ -1,6 +1,6 @@
 import { hash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
+import { type AnyTRPCRouter, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
 import { buildOpenApiDocument } from './openapi.ts';
 import { type ProblemFieldError, RestRequestError, sendProblem } from './problem.ts';
 import type { RestErrorEvent, RestHandler, RestHandlerOptions } from './types.ts';
@@ -98,7 +98,7 @@ function locator(route: CompiledRoute) {
  *   if (!(await rest(req, res))) { res.statusCode = 404; res.end(); }
  * });
  */
-export function createRestHandler(options: RestHandlerOptions): RestHandler {
+export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHandlerOptions<TRouter>): RestHandler {
   const basePath = trimSlash(options.basePath ?? '/rest/v1');
   const basePrefix = `${basePath}/`;
   const openapiPath = options.openapiPath ?? '/rest/openapi.json';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AnyTRPCRouter, TRPCError } from '@trpc/server';
+import type { AnyTRPCRouter, inferRouterContext, TRPCError } from '@trpc/server';
 
 /** HTTP methods a procedure can be bound to (HEAD and OPTIONS are derived). */
 export type RestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -79,7 +79,8 @@ export interface RestHandlerOptions<TRouter extends AnyTRPCRouter = AnyTRPCRoute
   openapiPath?: string;
   /** Path of the docs page; its assets are served below it. Default `/rest/docs`. `false` disables it. */
   docsPath?: string | false;
-  createContext: (opts: RestCreateContextOptions) => unknown;
+  /** Builds the router's context, once per request (it may throw a TRPCError, e.g. UNAUTHORIZED). */
+  createContext: (opts: RestCreateContextOptions) => inferRouterContext<TRouter> | Promise<inferRouterContext<TRouter>>;
   /** Default: the `X-Request-Id` response header set by the gateway, else a fresh UUID (then set on `res`). */
   getRequestId?: (req: IncomingMessage, res: ServerResponse) => string;
   /** Largest accepted request body in bytes. Default 1 MiB. */
