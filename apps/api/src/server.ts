@@ -1,51 +1,189 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Context, Services } from '@triport/core';
+import { createServer, type Server } from 'node:http';
+import { type AppRouter, appRouter, type SoapCredentials, vocabularyOf } from '@triport/core';
+import { queryRows } from '@triport/db';
+import { createRestHandler } from '@triport/rest';
+import { createSoapHandler } from '@triport/soap';
+import { getTRPCErrorFromUnknown } from '@trpc/server';
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { sql } from 'drizzle-orm';
+import { buildContext } from './gateway/context.ts';
 import { requestIdOf } from './gateway/request-id.ts';
-import { createTrpcEndpoint } from './trpc-endpoint.ts';
+import { GatewayRequest, GatewayResponse, type ResponseListener } from './gateway/response.ts';
+import type { ApiServices } from './services.ts';
 
-export interface ApiServerOptions {
-  services: Services;
-  /** Reported by /healthz. */
-  database: { kind: string };
+/** The server `createApiServer` returns (its requests and responses carry the gateway state). */
+export type ApiServer = Server<typeof GatewayRequest, typeof GatewayResponse>;
+
+/** Outcome label from the status when no adapter reported an error code. */
+function outcomeOfStatus(status: number): string {
+  if (status < 400) return 'ok';
+  switch (status) {
+    case 400:
+    case 413:
+    case 415:
+    case 422:
+      return 'VALIDATION';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+    case 405:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 429:
+      return 'RATE_LIMITED';
+    case 503:
+      return 'UNAVAILABLE';
+    default:
+      return status < 500 ? 'VALIDATION' : 'INTERNAL';
+  }
+}
+
+/** Log line + metrics, once per request, when its head is written. */
+function createResponseListener(api: ApiServices): ResponseListener {
+  const { logger, metrics } = api;
+  return {
+    onHead(res, status, totalMs) {
+      const outcome = status < 400 ? 'ok' : (res.errorCode ?? outcomeOfStatus(status));
+      const procedure = res.observation.procedure ?? '-';
+      metrics.requests.labels(res.style, procedure, outcome).inc();
+      metrics.requestSeconds.labels(res.style, procedure, outcome).observe(totalMs / 1000);
+      const principal = res.principal;
+      logger.info({
+        requestId: res.requestId,
+        style: res.style,
+        method: res.req.method,
+        path: res.req.url?.split('?', 1)[0],
+        procedure,
+        principal: principal.kind === 'anonymous' ? 'anonymous' : principal.kind === 'apiKey' ? `apiKey:${principal.keyId}` : `user:${principal.userId}`,
+        status,
+        outcome,
+        ms: Math.round(totalMs * 100) / 100,
+        cache: res.observation.cache,
+      });
+    },
+  };
 }
 
 /**
- * The API: one node:http server, the gateway in front of every style.
+ * The API: one node:http server, the gateway in front of every style — `/trpc` (tRPC's node-http
+ * handler), `/rest/*` (REST adapter, OpenAPI at `/rest/openapi.json`), `/soap` (SOAP adapter, WSDL at
+ * `/soap?wsdl`), plus `/healthz` and `/metrics`.
  *
  * @example
- * const server = createApiServer({ services, database: handle });
- * server.listen(4000);
+ * const api = await createServices(loadConfig());
+ * createApiServer(api).listen(api.config.port);
  */
-export function createApiServer({ services, database }: ApiServerOptions): Server {
-  const createContext = async (req: IncomingMessage, res: ServerResponse): Promise<Context> => ({
-    services,
-    requestId: String(res.getHeader('x-request-id')),
-    style: 'trpc',
-    principal: { kind: 'anonymous' },
-    clientIp: req.socket.remoteAddress ?? 'unknown',
-    setHeader: (name, value) => res.setHeader(name, value),
-    timing: { add: () => {} },
-  });
-  const trpc = createTrpcEndpoint({ prefix: '/trpc', createContext });
+export function createApiServer(api: ApiServices): ApiServer {
+  const listener = createResponseListener(api);
+  const logError = (req: GatewayRequest, error: unknown) =>
+    api.logger.error({ requestId: req.response?.requestId, err: error instanceof Error ? error.stack : String(error) }, 'Unhandled error');
+  /** Adapters' onError hooks: the outcome label, and internal errors logged (never sent). */
+  const reportError = (req: GatewayRequest, error: unknown) => {
+    const res = req.response;
+    if (!res) return;
+    const code = vocabularyOf(getTRPCErrorFromUnknown(error).code);
+    res.errorCode = code;
+    if (code === 'INTERNAL') logError(req, error);
+  };
 
-  const server = createServer(async (req, res) => {
-    const requestId = requestIdOf(req);
-    res.setHeader('X-Request-Id', requestId);
-    const pathname = (req.url ?? '/').split('?', 1)[0] ?? '/';
-    try {
-      if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok', database: database.kind });
-      if (pathname === '/trpc' || pathname.startsWith('/trpc/')) return await trpc(req, res, pathname);
-      sendJson(res, 404, { error: 'Not found', requestId });
-    } catch {
-      // Adapters render their own errors; reaching here is a bug, and still no internals leave.
-      if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error', requestId });
-      else res.destroy();
-    }
+  const rest = createRestHandler({
+    router: appRouter,
+    basePath: '/rest/v1',
+    openapiPath: '/rest/openapi.json',
+    docsPath: '/rest/docs',
+    createContext: ({ req, res }) => buildContext(api, req, res as GatewayResponse, 'rest'),
+    getRequestId: (_req, res) => (res as GatewayResponse).requestId,
+    cors: api.config.corsOrigins.length > 0 ? { origins: api.config.corsOrigins, credentials: true } : undefined,
+    onError: ({ error, req }) => reportError(req as GatewayRequest, error),
   });
+  const soap = createSoapHandler({
+    router: appRouter,
+    path: '/soap',
+    namespace: 'urn:triport:soap:v1',
+    serviceName: 'TriportService',
+    trustProxy: api.config.trustProxy,
+    createContext: ({ req, res, security }) =>
+      buildContext(api, req, res as GatewayResponse, 'soap', security as SoapCredentials | undefined),
+    getRequestId: (_req, res) => (res as GatewayResponse).requestId,
+    onError: ({ error, req }) => reportError(req as GatewayRequest, error),
+  });
+
+  const server = createServer<typeof GatewayRequest, typeof GatewayResponse>(
+    { IncomingMessage: GatewayRequest, ServerResponse: GatewayResponse },
+    async (req, res) => {
+      res.started = performance.now();
+      res.requestId = requestIdOf(req);
+      res.listener = listener;
+      req.response = res;
+      res.setHeader('X-Request-Id', res.requestId);
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const pathname = q < 0 ? url : url.slice(0, q);
+      try {
+        if (pathname.startsWith('/trpc/')) {
+          res.style = 'trpc';
+          await nodeHTTPRequestHandler<AppRouter, GatewayRequest, GatewayResponse>({
+            router: appRouter,
+            req,
+            res,
+            path: pathname.slice(6),
+            createContext: ({ req, res }) => buildContext(api, req, res, 'trpc'),
+            onError: ({ error, req }) => reportError(req, error),
+            maxBodySize: 1024 * 1024,
+            allowMethodOverride: false,
+          });
+          return;
+        }
+        if (pathname.startsWith('/rest/')) {
+          res.style = 'rest';
+          if (await rest(req, res)) return;
+        }
+        if (pathname === '/soap') {
+          res.style = 'soap';
+          if (await soap(req, res)) return;
+        }
+        if (pathname === '/healthz') return await health(api, res);
+        if (pathname === '/metrics') {
+          const body = await api.metrics.registry.metrics();
+          res.writeHead(200, { 'content-type': api.metrics.registry.contentType });
+          res.end(body);
+          return;
+        }
+        sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'Not found', requestId: res.requestId } });
+      } catch (error) {
+        // Adapters render their own errors; reaching here is a bug, and still no internals leave.
+        logError(req, error);
+        if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: 'Internal server error', requestId: res.requestId } });
+        else res.destroy();
+      }
+    },
+  );
   return server;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+async function health(api: ApiServices, res: GatewayResponse): Promise<void> {
+  const database = await Promise.race([
+    queryRows(api.database.db, sql`SELECT 1 AS ok`).then(
+      () => 'up' as const,
+      () => 'down' as const,
+    ),
+    new Promise<'down'>((resolve) => setTimeout(() => resolve('down'), 2000).unref()),
+  ]);
+  const redis = api.redisStatus();
+  const ok = database === 'up' && redis !== 'down';
+  sendJson(res, ok ? 200 : 503, {
+    status: ok ? 'ok' : 'degraded',
+    database: { status: database, kind: api.database.kind },
+    redis: { status: redis },
+    rateLimitStore: api.rateLimitStore,
+    requestId: res.requestId,
+  });
+}
+
+function sendJson(res: GatewayResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
   res.end(json);

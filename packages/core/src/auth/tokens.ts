@@ -1,0 +1,83 @@
+import { createHmac, randomBytes, timingSafeEqual, webcrypto } from 'node:crypto';
+import type { Plan } from '../context.ts';
+
+/**
+ * SHA-256 as lower-case hex, off the event loop (WebCrypto): how session tokens and API keys are stored.
+ *
+ * @example
+ * const id = await sha256Hex(token);
+ */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await webcrypto.subtle.digest('SHA-256', Buffer.from(text, 'utf8'));
+  return Buffer.from(digest).toString('hex');
+}
+
+/** Constant-time comparison of two hex digests of equal length (different lengths → false). */
+export function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** A fresh session token: 32 random bytes, base64url (43 characters). */
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+const PREFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 12 characters from [a-z0-9]: the public, unique lookup part of an API key. */
+export function newKeyPrefix(): string {
+  const bytes = randomBytes(12);
+  let prefix = '';
+  // 256 % 36 = 4: a bias of < 2% on four letters, irrelevant for a public identifier.
+  for (const byte of bytes) prefix += PREFIX_ALPHABET[byte % PREFIX_ALPHABET.length];
+  return prefix;
+}
+
+/**
+ * The secret part of an API key, derived from the server's auth secret and the prefix:
+ * `base64url(HMAC-SHA256(secret, "tp-key-v1:" + prefix))`. The database stores only SHA-256 of the
+ * whole key; deriving the secret lets the server recompute a key for WS-Security PasswordDigest, where
+ * the client proves knowledge of the key without sending it.
+ */
+export function deriveKeySecret(authSecret: Buffer, prefix: string): string {
+  return createHmac('sha256', authSecret).update(`tp-key-v1:${prefix}`).digest('base64url');
+}
+
+/** `tp_<plan>_<prefix>_<secret>`: plan is informative (the database row decides), prefix is the lookup. */
+const KEY_FORMAT = /^tp_(free|premium)_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+/** The public part alone, used as WS-Security username for PasswordDigest. */
+const KEY_ID_FORMAT = /^tp_(free|premium)_([a-z0-9]{12})$/;
+
+export interface ParsedKey {
+  plan: Plan;
+  prefix: string;
+}
+
+/**
+ * Splits a presented key; null when it is not shaped like one of ours.
+ *
+ * @example
+ * parseApiKey('tp_free_abcdefghijkl_' + 'x'.repeat(43)); // { plan: 'free', prefix: 'abcdefghijkl' }
+ */
+export function parseApiKey(key: string): ParsedKey | null {
+  const match = KEY_FORMAT.exec(key);
+  return match ? { plan: match[1] as Plan, prefix: match[2] as string } : null;
+}
+
+/** Parses `tp_<plan>_<prefix>` (a key without its secret). */
+export function parseKeyId(keyId: string): ParsedKey | null {
+  const match = KEY_ID_FORMAT.exec(keyId);
+  return match ? { plan: match[1] as Plan, prefix: match[2] as string } : null;
+}
+
+/** Builds the full key for a prefix. */
+export function formatApiKey(authSecret: Buffer, plan: Plan, prefix: string): string {
+  return `tp_${plan}_${prefix}_${deriveKeySecret(authSecret, prefix)}`;
+}
+
+/** What lists show instead of the key: the public part and an ellipsis. */
+export function maskApiKey(plan: Plan, prefix: string): string {
+  return `tp_${plan}_${prefix}_…`;
+}

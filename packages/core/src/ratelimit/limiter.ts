@@ -1,0 +1,88 @@
+import type { Principal } from '../context.ts';
+import type { LimitTier, RateLimiter, RateLimitPolicies, RateLimitStore } from './types.ts';
+
+export interface RateLimiterOptions {
+  store: RateLimitStore;
+  policies: RateLimitPolicies;
+  /** When the store is unreachable: admit (`open`) or refuse (`closed`) the request. */
+  failPolicy: 'open' | 'closed';
+  /** Called for every store failure (log + metric); must not throw. */
+  onStoreFailure?: (error: unknown) => void;
+  /** Called for every rejection (metric). */
+  onRejected?: (tier: LimitTier) => void;
+}
+
+function tierOf(principal: Principal): LimitTier {
+  return principal.kind === 'anonymous' ? 'anonymous' : principal.plan;
+}
+
+function identifierOf(principal: Principal, clientIp: string): string {
+  if (principal.kind === 'apiKey') return `k:${principal.keyId}`;
+  if (principal.kind === 'user') return `u:${principal.userId}`;
+  return `ip:${clientIp}`;
+}
+
+/**
+ * Plan-aware sliding-window limiter: keyed by API key, user or client IP; answers with IETF
+ * `RateLimit-Policy` / `RateLimit` field values (draft-ietf-httpapi-ratelimit-headers).
+ *
+ * @example
+ * const limiter = createRateLimiter({ store, policies, failPolicy: 'open' });
+ * const d = await limiter.check(ctx.principal, ctx.clientIp, meta.cost ?? 1);
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const { store, policies, failPolicy, onStoreFailure, onRejected } = options;
+  // Constant per tier: built once.
+  const policyHeaders = Object.fromEntries(
+    (Object.keys(policies) as LimitTier[]).map((tier) => [
+      tier,
+      `"${tier}";q=${policies[tier].limit};w=${Math.ceil(policies[tier].windowMs / 1000)}`,
+    ]),
+  ) as Record<LimitTier, string>;
+
+  return {
+    async check(principal, clientIp, cost) {
+      const tier = tierOf(principal);
+      const policyHeader = policyHeaders[tier];
+      try {
+        const r = await store.limit(tier, identifierOf(principal, clientIp), cost);
+        const seconds = Math.max(0, Math.ceil((r.reset - Date.now()) / 1000));
+        if (!r.success) onRejected?.(tier);
+        return {
+          allowed: r.success,
+          tier,
+          policyHeader,
+          header: `"${tier}";r=${r.remaining};t=${seconds}`,
+          retryAfterSeconds: Math.max(1, seconds),
+          storeFailed: false,
+        };
+      } catch (error) {
+        onStoreFailure?.(error);
+        return { allowed: failPolicy === 'open', tier, policyHeader, header: undefined, retryAfterSeconds: 1, storeFailed: true };
+      }
+    },
+  };
+}
+
+/**
+ * Parses `"<limit>/<window>"` such as `100/60s`, `1000/1m`, `50/500ms`.
+ *
+ * @example
+ * parseTierPolicy('100/60s'); // { limit: 100, windowMs: 60000 }
+ */
+export function parseTierPolicy(text: string): { limit: number; windowMs: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*(ms|s|m|h)\s*$/.exec(text);
+  if (!match) throw new Error(`Rate limit must look like "100/60s", got "${text}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[3] as 'ms' | 's' | 'm' | 'h'];
+  const limit = Number(match[1]);
+  const windowMs = Number(match[2]) * unit;
+  if (limit < 1 || windowMs < 1) throw new Error(`Rate limit and window must be positive, got "${text}"`);
+  return { limit, windowMs };
+}
+
+/** Defaults when nothing is configured: anonymous < free < premium, per minute. */
+export const defaultRateLimitPolicies: RateLimitPolicies = {
+  anonymous: { limit: 120, windowMs: 60_000 },
+  free: { limit: 600, windowMs: 60_000 },
+  premium: { limit: 6000, windowMs: 60_000 },
+};
