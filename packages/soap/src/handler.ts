@@ -29,6 +29,11 @@ function defaultRequestId(_req: IncomingMessage, res: ServerResponse): string {
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  if (res.headersSent) {
+    // Something upstream already answered; don't corrupt the response.
+    if (!res.writableEnded) res.end();
+    return;
+  }
   res.statusCode = status;
   res.setHeader('content-type', contentType);
   res.setHeader('content-length', Buffer.byteLength(body));
@@ -108,7 +113,12 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
   }
 
   async function handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = getRequestId(req, res);
+    let requestId = '';
+    try {
+      requestId = getRequestId(req, res);
+    } catch {
+      // A broken request-id hook must not turn a fault into a crash.
+    }
     let version: SoapVersion = '1.1';
     let operation: SoapOperation | undefined;
     try {
@@ -128,7 +138,7 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
 
       const xml = decodeUtf8(await readBody(req, bodyLimits));
       prescan(xml, scanLimits);
-      const { header, payload } = openEnvelope(parseXml(xml), version);
+      const { header, payload } = openEnvelope(parseXml(xml, scanLimits.maxDepth), version);
       const security = readSecurityHeader(header, version, namespace);
       operation = payload.ns === namespace ? operations.get(payload.local) : undefined;
       if (!operation) throw new SoapProtocolError('BAD_REQUEST', `Unknown operation '${payload.local}'`);
@@ -156,7 +166,11 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
       out.push(`</tns:${operation.name}Response>`, version === '1.1' ? close11 : close12);
       send(res, 200, version === '1.1' ? CONTENT_TYPE_11 : CONTENT_TYPE_12, out.join(''));
     } catch (error) {
-      options.onError?.({ error, path: operation?.path, req });
+      try {
+        options.onError?.({ error, path: operation?.path, req });
+      } catch {
+        // Logging failures must not replace the fault.
+      }
       const fault = renderSoapFault({ error, version, namespace, requestId });
       // The body may not have been read (too large, wrong type): don't keep the connection.
       if (!req.complete) res.setHeader('connection', 'close');

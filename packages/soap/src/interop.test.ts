@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as soap from 'soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPasswordDigest } from './security.ts';
 import { type TestServer, startTestServer } from './testing/server.ts';
 
 function run(command: string, args: string[]): Promise<string> {
@@ -27,8 +28,19 @@ function hasZeep(): boolean {
 }
 
 let server: TestServer;
+/** verifyPasswordDigest results for every digest token a real client sent (secret = 'secret'). */
+const digestChecks: unknown[] = [];
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({
+    createContext: ({ res, security }) => {
+      if (security?.kind === 'usernameToken' && security.passwordType === 'digest') {
+        digestChecks.push(
+          verifyPasswordDigest({ password: 'secret', nonce: security.nonce ?? '', created: security.created ?? '', digest: security.password }),
+        );
+      }
+      return { res, security };
+    },
+  });
 });
 afterAll(() => server.close());
 
@@ -94,11 +106,12 @@ describe('node-soap client from the live WSDL', () => {
     });
   }
 
-  it('sends a WS-Security UsernameToken the adapter hands to the context', async () => {
+  it('sends a WS-Security PasswordDigest that verifyPasswordDigest accepts', async () => {
     const client = await soap.createClientAsync(server.wsdlUrl);
     client.setSecurity(new soap.WSSecurity('alice', 'secret', { passwordType: 'PasswordDigest', hasNonce: true }));
     const [who] = await client.WhoAmIAsync({});
     expect(who).toEqual({ kind: 'usernameToken', principal: 'alice', passwordType: 'digest' });
+    expect(digestChecks.at(-1)).toEqual({ ok: true });
   });
 });
 
@@ -160,6 +173,10 @@ for binding in ("NotesServiceSoap11", "NotesServiceSoap12"):
                 "title": g.title, "priority": g.priority, "priorityType": type(g.priority).__name__,
                 "price": str(g.price), "priceType": type(g.price).__name__, "rating": g.rating,
                 "created": g.createdAt.isoformat(), "revisions": [r["item"] for r in g.revisions], "fault": fault})
+from zeep.wsse.username import UsernameToken
+secured = zeep.Client(sys.argv[1], wsse=UsernameToken("zed", "secret", use_digest=True))
+who = secured.service.WhoAmI()
+out.append({"who": [who.kind, who.principal, who.passwordType]})
 print(json.dumps(out))
 `;
     const parsed = JSON.parse(await run('/usr/bin/python3', ['-c', script, server.wsdlUrl])) as
@@ -169,7 +186,9 @@ print(json.dumps(out))
       console.warn(parsed.skip);
       return;
     }
-    expect(parsed).toHaveLength(2);
+    expect(parsed).toHaveLength(3);
+    expect(parsed.pop()).toEqual({ who: ['usernameToken', 'zed', 'digest'] });
+    expect(digestChecks.at(-1)).toEqual({ ok: true });
     for (const row of parsed) {
       expect(row).toMatchObject({ title: 'zeep', priority: 5, priorityType: 'int', price: '12.5', priceType: 'Decimal', rating: null });
       expect(row.created).toMatch(/^2026-01-01T00:00:\d\d\+00:00$/);

@@ -59,7 +59,8 @@ function usernameToken(security: XmlElement): SoapSecurity | undefined {
   return {
     kind: 'usernameToken',
     username: username.text.trim(),
-    password: password.text,
+    // A digest is base64 (whitespace is noise); a clear-text password is kept exactly.
+    password: passwordType === 'digest' ? password.text.trim() : password.text,
     passwordType,
     ...(nonce !== undefined ? { nonce } : {}),
     ...(created !== undefined ? { created } : {}),

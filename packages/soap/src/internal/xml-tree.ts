@@ -20,23 +20,38 @@ export interface XmlElement {
  * references ourselves), every value kept as a string, prefixes kept, CDATA kept apart so it is
  * never entity-decoded, comments and PIs dropped (PIs were already refused by the prescan).
  */
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  removeNSPrefix: false,
-  cdataPropName: '#cdata',
-  commentPropName: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  allowBooleanAttributes: false,
-  maxNestedTags: 64,
-});
+function createParser(maxNestedTags: number): XMLParser {
+  return new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    processEntities: false,
+    htmlEntities: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    removeNSPrefix: false,
+    cdataPropName: '#cdata',
+    commentPropName: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    allowBooleanAttributes: false,
+    // A second fence behind the prescan's depth check.
+    maxNestedTags,
+  });
+}
+
+/** Parsers are stateless between synchronous parse() calls: one per depth limit is enough. */
+const parsers = new Map<number, XMLParser>();
+
+function parserFor(maxDepth: number): XMLParser {
+  let parser = parsers.get(maxDepth);
+  if (!parser) {
+    parser = createParser(maxDepth + 1);
+    parsers.set(maxDepth, parser);
+  }
+  return parser;
+}
 
 const ENTITY = /&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));|&/g;
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -124,7 +139,7 @@ function buildElement(qname: string, node: FxpNode, parentScope: ReadonlyMap<str
  * Checks well-formedness, parses and resolves namespaces. Call only after `prescan` has accepted
  * the text (no DTD, bounded depth and element count).
  */
-export function parseXml(xml: string): XmlElement {
+export function parseXml(xml: string, maxDepth = 32): XmlElement {
   const validation = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (validation !== true) {
     const { line, col } = validation.err;
@@ -132,7 +147,7 @@ export function parseXml(xml: string): XmlElement {
   }
   let nodes: FxpNode[];
   try {
-    nodes = parser.parse(xml) as FxpNode[];
+    nodes = parserFor(maxDepth).parse(xml) as FxpNode[];
   } catch {
     throw new SoapProtocolError('PARSE_ERROR', 'Malformed XML');
   }
