@@ -73,6 +73,12 @@ describe('bodies', () => {
     expect(parsed(res).type).toBe('https://triport.dev/problems/unsupported-media-type');
   });
 
+  it('415 for a compressed request body (no unbounded inflate)', async () => {
+    const res = await post('/rest/v1/echo', Buffer.from([0x1f, 0x8b, 0x08, 0x00]), 'Content-Encoding: gzip\r\n');
+    expect(res.status).toBe(415);
+    expect(res.headers['accept-encoding']).toBe('identity');
+  });
+
   it('accepts a body just under the limit', async () => {
     const text = 'x'.repeat(10_000);
     const res = await post('/rest/v1/echo', JSON.stringify({ text }));

@@ -42,6 +42,15 @@ export function readJsonBody(
       }),
     );
   }
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    // Compressed bodies would need a bounded inflate; refusing them keeps the size limit exact.
+    return Promise.reject(
+      new RestRequestError(415, `Content-Encoding "${encoding.slice(0, 32)}" is not supported for request bodies.`, {
+        headers: { 'Accept-Encoding': 'identity', Connection: 'close' },
+      }),
+    );
+  }
   const declared = Number(req.headers['content-length'] ?? '-1');
   if (declared > maxBytes) {
     return Promise.reject(tooLarge(maxBytes));
