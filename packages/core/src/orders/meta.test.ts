@@ -10,7 +10,7 @@ interface ProcedureDef {
   type: string;
 }
 
-const owned = Object.entries(appRouter._def.procedures as Record<string, { _def: ProcedureDef }>).filter(
+const owned = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>).filter(
   ([path]) => /^(account|orders|admin)\./.test(path) && !path.startsWith('account.apiKeys'),
 );
 

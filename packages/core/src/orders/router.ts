@@ -47,7 +47,7 @@ export const ordersRouter = router({
         location: '/orders/{id}',
         headers: { 'idempotency-key': 'idempotencyKey' },
       },
-      soap: { operation: 'CreateOrder', summary: 'Place an order (idempotent with IdempotencyKey)' },
+      soap: { operation: 'CreateOrder', summary: 'Place an order (send idempotencyKey to make retries safe)' },
       access: 'user',
       cost: 5,
     })
