@@ -132,3 +132,14 @@ export function renderSoapFault(options: RenderSoapFaultOptions): RenderedSoapFa
     body,
   };
 }
+
+/**
+ * The SOAP version a request announces by its Content-Type (`application/soap+xml` → 1.2, anything
+ * else → 1.1), for rendering a fault before the adapter has read the envelope.
+ *
+ * @example
+ * renderSoapFault({ error, version: soapVersionOf(req.headers['content-type']), namespace, requestId });
+ */
+export function soapVersionOf(contentType: string | undefined): SoapVersion {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/soap+xml' ? '1.2' : '1.1';
+}

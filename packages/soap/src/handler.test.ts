@@ -241,6 +241,74 @@ describe('security headers', () => {
   });
 });
 
+describe('context, middlewares, hooks and limits', () => {
+  it('calls createContext once per request with path, meta, operation, version and security', async () => {
+    const calls: unknown[] = [];
+    const local = await startTestServer({
+      createContext: (opts) => {
+        calls.push({ path: opts.path, meta: opts.meta, operation: opts.operation, version: opts.version, security: opts.security });
+        return { res: opts.res, security: opts.security };
+      },
+    });
+    try {
+      await postSoap(local.url, envelope('1.2', '<t:GetSecret/>', '<t:ApiKey>k1</t:ApiKey>'), { version: '1.2' });
+      expect(calls).toEqual([
+        {
+          path: 'secret',
+          meta: { soap: { operation: 'GetSecret' }, access: 'user' },
+          operation: 'GetSecret',
+          version: '1.2',
+          security: { kind: 'apiKey', key: 'k1' },
+        },
+      ]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('runs the procedure middlewares (auth guard, context extension)', async () => {
+    const ok = await postSoap(server.url, envelope('1.1', '<t:GetSecret/>', '<t:ApiKey>k1</t:ApiKey>'));
+    expect(ok.text).toContain('<tns:owner>owner-1</tns:owner>');
+    const denied = await postSoap(server.url, envelope('1.2', '<t:GetSecret/>', '<t:ApiKey>nope</t:ApiKey>'), { version: '1.2' });
+    expect(denied.status).toBe(401);
+    expect(denied.text).toContain('API key required');
+  });
+
+  it('reports errors to onError with the procedure path, and survives a throwing hook', async () => {
+    const seen: Array<string | undefined> = [];
+    const local = await startTestServer({
+      onError: ({ path }) => {
+        seen.push(path);
+        throw new Error('logger down');
+      },
+    });
+    try {
+      const r = await postSoap(local.url, envelope('1.1', '<t:Fail><t:kind>conflict</t:kind></t:Fail>'));
+      expect(r.status).toBe(500);
+      expect(r.text).toContain('<tns:code>CONFLICT</tns:code>');
+      await postSoap(local.url, 'not xml');
+      expect(seen).toEqual(['fail', undefined]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('applies configured limits', async () => {
+    const local = await startTestServer({ limits: { maxBodyBytes: 2048, maxDepth: 5, maxElements: 20 } });
+    try {
+      const big = await postSoap(local.url, envelope('1.1', `<t:Echo><t:text>${'x'.repeat(3000)}</t:text></t:Echo>`));
+      expect(big.status).toBe(413);
+      const deep = await postSoap(local.url, envelope('1.1', '<t:Echo><t:a><t:b><t:c/></t:b></t:a></t:Echo>'));
+      expect(deep.text).toContain('nested too deeply');
+      const many = await postSoap(local.url, envelope('1.1', `<t:FromCodes>${'<t:codes>65</t:codes>'.repeat(30)}</t:FromCodes>`));
+      expect(many.status).toBe(413);
+      expect((await postSoap(local.url, envelope('1.1', '<t:Ping/>'))).status).toBe(200);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('routing and WSDL address', () => {
   it('returns false (gateway 404s) for other paths and 405 for other methods', async () => {
     expect((await fetch(server.url.replace('/soap', '/other'))).status).toBe(404);

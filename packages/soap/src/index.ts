@@ -1,4 +1,4 @@
-export { renderSoapFault } from './fault.ts';
+export { renderSoapFault, soapVersionOf } from './fault.ts';
 export type { RenderSoapFaultOptions, RenderedSoapFault } from './fault.ts';
 export { createSoapHandler } from './handler.ts';
 export type { SoapRequestHandler } from './handler.ts';

@@ -87,6 +87,11 @@ describe('node-soap client from the live WSDL', () => {
       expect(tree.total).toBe(3);
       expect(tree.root.name).toBe('root');
       expect(tree.root.children.map((c: { name: string }) => c.name)).toEqual(['root.a', 'root.b']);
+      client.addSoapHeader({ ApiKey: 'k1' }, '', 'tns', 'urn:triport:soap:v1');
+      const [secret] = await client.GetSecretAsync({});
+      expect(secret).toEqual({ owner: 'owner-1' });
+      expect(client.lastRequest).toContain('>k1</tns:ApiKey>');
+      client.clearSoapHeaders();
       const [ping] = await client.PingAsync({});
       expect(ping).toEqual({ ok: true });
       const [who] = await client.WhoAmIAsync({});

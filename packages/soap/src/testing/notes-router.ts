@@ -148,6 +148,17 @@ export function createNotesRouter(store = createNotesStore()) {
       .input(z.object({ depth: z.int().min(0).max(4) }))
       .output(z.object({ root: folderSchema, total: z.int() }))
       .query(({ input }) => ({ root: folderTree(input.depth), total: 2 ** (input.depth + 1) - 1 })),
+    // A middleware guards this one: proves middlewares run on the SOAP path.
+    secret: t.procedure
+      .use(({ ctx, next }) => {
+        if (ctx.security?.kind !== 'apiKey' || ctx.security.key !== 'k1') {
+          throw new TRPCError({ code: 'UNAUTHORIZED', message: 'API key required' });
+        }
+        return next({ ctx: { ...ctx, keyOwner: 'owner-1' } });
+      })
+      .meta({ soap: { operation: 'GetSecret' }, access: 'user' })
+      .output(z.object({ owner: z.string() }))
+      .query(({ ctx }) => ({ owner: ctx.keyOwner })),
     ping: t.procedure
       .meta({ soap: { operation: 'Ping' } })
       .output(z.object({ ok: z.boolean() }))
