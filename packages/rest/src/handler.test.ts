@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import type { ProblemDetails } from './problem.ts';
 import { startTestServer, type TestServer } from './internal/testing/server.ts';
 
@@ -391,6 +392,24 @@ describe('protocol', () => {
     await create('hello world');
     const res = await call('/rest/v1/notes?q=hello+w%6Frld');
     expect((res.body as { items: unknown[] }).items).toHaveLength(1);
+  });
+});
+
+describe('cancellation', () => {
+  it('aborts the procedure signal when the client disconnects', async () => {
+    const started = new Promise<void>((resolve) => {
+      server.store.slow.started = resolve;
+    });
+    const aborted = new Promise<void>((resolve) => {
+      server.store.slow.aborted = resolve;
+    });
+    const req = request(`${server.url}/rest/v1/slow`);
+    req.on('error', () => {});
+    req.end();
+    await started;
+    req.destroy();
+    await aborted;
+    expect((await call('/rest/v1/notes')).status).toBe(200);
   });
 });
 

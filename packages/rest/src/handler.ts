@@ -294,13 +294,18 @@ export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHa
       }
       if (!acceptsJson(req.headers.accept)) throw new RestRequestError(406, 'This resource is only available as application/json.');
       const input = await buildInput(req, route, params, rawQuery);
+      // Procedures see `signal` abort when the client goes away before the response is sent.
+      const controller = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
       const ctx = await createContext({ req, res, path: route.procedurePath, meta: route.meta });
       const output = await route.call({
         ctx,
         getRawInput: () => Promise.resolve(input),
         path: route.procedurePath,
         type: route.type,
-        signal: undefined,
+        signal: controller.signal,
         batchIndex: 0,
       });
       sendSuccess(req, res, route, output, relative, rawQuery);

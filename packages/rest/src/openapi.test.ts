@@ -67,6 +67,7 @@ describe('createOpenApiDocument', () => {
         'POST /rest/v1/echo',
         'POST /rest/v1/count',
         'GET /rest/v1/square/{n}',
+        'GET /rest/v1/slow',
       ].sort(),
     );
     expect(JSON.stringify(doc)).not.toContain('system.internal');

@@ -62,13 +62,15 @@ const NoteId = z.string().min(1).max(200).describe('Note id');
 
 export interface NotesStore {
   notes: Map<string, NoteRecord>;
+  /** Hooks for the slow route: called when it starts waiting and when its signal aborts. */
+  slow: { started?: () => void; aborted?: () => void };
   idempotency: Map<string, string>;
   locked: Set<string>;
   nextId: number;
 }
 
 export function createStore(): NotesStore {
-  return { notes: new Map(), idempotency: new Map(), locked: new Set(), nextId: 1 };
+  return { notes: new Map(), slow: {}, idempotency: new Map(), locked: new Set(), nextId: 1 };
 }
 
 export function createNotesRouter(store: NotesStore) {
@@ -265,6 +267,18 @@ export function createNotesRouter(store: NotesStore) {
         .input(z.object({ n: z.number().int().min(-1000).max(1000), exact: z.boolean().default(true) }))
         .output(z.object({ n: z.number(), square: z.number() }))
         .query(({ input }) => ({ n: input.n, square: input.n * input.n })),
+      slow: t.procedure
+        .meta({ access: 'public', rest: { method: 'GET', path: '/slow', summary: 'Waits until the client goes away' } })
+        .query(
+          ({ signal }) =>
+            new Promise<string>((resolve) => {
+              store.slow.started?.();
+              signal?.addEventListener('abort', () => {
+                store.slow.aborted?.();
+                resolve('aborted');
+              });
+            }),
+        ),
       internal: t.procedure.input(z.object({ x: z.string() })).query(({ input }) => input.x),
     }),
   });
