@@ -90,7 +90,7 @@ describe('node-soap client from the live WSDL', () => {
       client.addSoapHeader({ ApiKey: 'k1' }, '', 'tns', 'urn:triport:soap:v1');
       const [secret] = await client.GetSecretAsync({});
       expect(secret).toEqual({ owner: 'owner-1' });
-      expect(client.lastRequest).toContain('>k1</tns:ApiKey>');
+      expect(client.lastRequest).toContain('<ApiKey xmlns="urn:triport:soap:v1">k1</ApiKey></soap:Header>');
       client.clearSoapHeaders();
       const [ping] = await client.PingAsync({});
       expect(ping).toEqual({ ok: true });
