@@ -7,7 +7,7 @@ export type ApiKeyPrincipal = Extract<Principal, { kind: 'apiKey' }>;
 
 /** Compared against when the prefix is unknown, so every rejected key costs the same work. */
 const NO_KEY_HASH = '0'.repeat(64);
-/** Cannot match a real prefix ([a-z0-9]{12}): malformed keys still pay for one lookup. */
+/** Cannot match a real prefix (tp_<plan>_<12 chars>): malformed keys still pay for one lookup. */
 const NO_PREFIX = '-';
 /** `last_used_at` is written at most this often per key (it costs a write). */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -55,7 +55,7 @@ export async function verifyApiKey(db: Database, key: string): Promise<ApiKeyPri
 export interface ApiKeySummary {
   id: string;
   name: string;
-  /** `tp_<plan>_<prefix>_…`: never the secret. */
+  /** `tp_<plan>_<12 chars>_…`: never the secret. */
   maskedKey: string;
   plan: Plan;
   createdAt: string;
@@ -69,7 +69,7 @@ function summarize(row: ApiKeyRow): ApiKeySummary {
   return {
     id: row.id,
     name: row.name,
-    maskedKey: maskApiKey(row.plan, row.prefix),
+    maskedKey: maskApiKey(row.prefix),
     plan: row.plan,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
@@ -88,8 +88,8 @@ export async function createApiKey(
   authSecret: Buffer,
   input: { userId: string; name: string; plan: Plan },
 ): Promise<{ key: string; summary: ApiKeySummary }> {
-  const prefix = newKeyPrefix();
-  const key = formatApiKey(authSecret, input.plan, prefix);
+  const prefix = newKeyPrefix(input.plan);
+  const key = formatApiKey(authSecret, prefix);
   const [row] = await db
     .insert(apiKeys)
     .values({ userId: input.userId, name: input.name, prefix, keyHash: await sha256Hex(key), plan: input.plan })

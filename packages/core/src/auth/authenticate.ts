@@ -72,7 +72,7 @@ export type SoapCredentials =
  * - `apiKey`: the same check as a Bearer key.
  * - UsernameToken PasswordText: `username` is the account email, `password` its password (scrypt).
  * - UsernameToken PasswordDigest: `username` is an API key's public part `tp_<plan>_<prefix>` and the
- *   digest secret is the whole API key: `Base64(SHA-1(nonce + created + key))`. The server stores only
+ *   digest secret is the whole API key (keys issued by this server; seeded demo keys work as Bearer only): `Base64(SHA-1(nonce + created + key))`. The server stores only
  *   hashes of passwords and keys, so it cannot check a digest of a password; it re-derives the key from
  *   `AUTH_SECRET` instead (see `deriveKeySecret`). Nonces are remembered (Redis across instances) and
  *   `created` must be within `digestMaxSkewMs` of the server clock.
@@ -129,14 +129,14 @@ async function digestLogin(
   if (!parsed || !nonce || !created || !BASE64.test(nonce) || !BASE64.test(digest) || !ISO_INSTANT.test(created)) {
     throw appError(
       'UNAUTHENTICATED',
-      'PasswordDigest needs Username = the public part of an API key (tp_<plan>_<prefix>), Nonce and Created',
+      'PasswordDigest needs Username = the public part of an API key (tp_<plan>_<12 chars>), Nonce and Created',
     );
   }
   const createdMs = Date.parse(created);
   if (Number.isNaN(createdMs) || Math.abs(Date.now() - createdMs) > settings.digestMaxSkewMs) {
     throw appError('UNAUTHENTICATED', 'UsernameToken Created is outside the accepted window');
   }
-  const key = formatApiKey(settings.secret, parsed.plan, parsed.prefix);
+  const key = formatApiKey(settings.secret, parsed.prefix);
   const [row] = await db
     .select({ id: apiKeys.id, keyHash: apiKeys.keyHash, plan: apiKeys.plan, revokedAt: apiKeys.revokedAt, userId: apiKeys.userId, role: users.role })
     .from(apiKeys)
