@@ -1,4 +1,4 @@
-import type { Call } from './scenarios.ts';
+import type { Auth, Call } from './scenarios.ts';
 
 /**
  * `catalog.product` for one id: tRPC query, `GET /rest/v1/products/{id}`, SOAP `GetProduct`.
@@ -15,4 +15,53 @@ export function productCall(id: number, sku: string): Call {
     soapOperation: 'GetProduct',
     expectBody: (body) => body.includes(sku),
   };
+}
+
+/**
+ * `orders.create` with one line per request, cycling over `productIds` (spreads row locks the way real
+ * carts do) and a unique idempotency key per request (`[<id>]`, filled by autocannon): tRPC mutation,
+ * `POST /rest/v1/orders` with `Idempotency-Key`, SOAP `CreateOrder`.
+ */
+export function createOrderCall(productIds: readonly number[]): Call {
+  const line = (n: number) => ({ productId: productIds[n % productIds.length]!, quantity: 1 });
+  return {
+    procedure: 'orders.create',
+    kind: 'mutation',
+    input: (n) => ({ lines: [line(n)], idempotencyKey: '[<id>]' }),
+    rest: (input) => ({
+      method: 'POST',
+      path: '/rest/v1/orders',
+      headers: { 'Idempotency-Key': String(input.idempotencyKey) },
+      body: JSON.stringify({ lines: input.lines }),
+    }),
+    soapOperation: 'CreateOrder',
+    expectBody: (body) => body.includes('placed'),
+  };
+}
+
+/**
+ * `catalog.search` with a text query: the same words every time (cached) or a different page of
+ * filters per request (uncached: each request is a distinct cache key, so each one reaches Postgres).
+ */
+export function searchCall(varying: boolean): Call {
+  const words = ['kettle', 'lamp', 'chair', 'phone', 'laptop', 'backpack', 'speaker', 'wireless', 'steel', 'bamboo'];
+  const input = (n: number): Record<string, unknown> =>
+    varying ? { q: words[n % words.length], minPrice: n % 5000, limit: 24 } : { q: 'wireless speaker', limit: 24 };
+  return {
+    procedure: 'catalog.search',
+    kind: 'query',
+    input,
+    rest: (i) => {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(i)) params.set(k, String(v));
+      return { method: 'GET', path: `/rest/v1/products?${params.toString()}` };
+    },
+    soapOperation: 'SearchProducts',
+    expectBody: (body) => body.includes('facets') || body.includes('hits') || body.includes('items'),
+  };
+}
+
+/** Credentials of the seeded premium API key in every style's own place. */
+export function apiKeyAuth(key: string): Auth {
+  return { httpHeaders: { Authorization: `Bearer ${key}` }, soapHeader: `<t:ApiKey>${key}</t:ApiKey>` };
 }

@@ -23,6 +23,8 @@ export interface LoadOutcome {
   latencyMs: LatencyMs;
   /** Mean bytes received per 2xx response (headers + body, as counted on the socket by autocannon). */
   responseBytes: number;
+  /** Status and start of the first non-2xx body, to say why a run failed. */
+  firstError?: string;
 }
 
 /**
@@ -35,7 +37,11 @@ export interface LoadOutcome {
 export function runLoad(options: LoadOptions): Promise<LoadOutcome> {
   const { spec, vary } = options;
   let n = 0;
+  let firstError: string | undefined;
   const request: autocannon.Request = {
+    onResponse: (status: number, body: string) => {
+      if ((status < 200 || status >= 300) && firstError === undefined) firstError = `HTTP ${status}: ${String(body).slice(0, 400)}`;
+    },
     method: spec.method,
     path: spec.path,
     headers: { ...spec.headers },
@@ -76,6 +82,7 @@ export function runLoad(options: LoadOptions): Promise<LoadOutcome> {
           reqPerSec: ok / durationSec,
           latencyMs: summarizeLatencies(latencies),
           responseBytes: ok > 0 ? okBytes / ok : Number.NaN,
+          ...(firstError ? { firstError } : {}),
         });
       },
     );

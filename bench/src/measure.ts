@@ -48,6 +48,7 @@ export async function measure(endpoint: Endpoint, pid: number, settings: Measure
   const out = await runLoad({ ...load, durationSec: settings.durationSec });
   const cpuAfter = processCpuMicros(pid);
   const cpu = cpuMicrosPerRequest(cpuBefore, cpuAfter, out.ok);
+  if (out.ok === 0) return { scenario: endpoint.scenario, style: endpoint.style, reason: `every request failed under load: ${out.firstError ?? 'socket errors'}` };
   return {
     scenario: endpoint.scenario,
     style: endpoint.style,
@@ -68,6 +69,7 @@ export async function measure(endpoint: Endpoint, pid: number, settings: Measure
     responseBytes: round(out.responseBytes, 0),
     cpuUsPerReq: cpu === null ? null : round(cpu, 1),
     ratioToBare: null,
+    ...(out.firstError ? { firstError: out.firstError } : {}),
   };
 }
 

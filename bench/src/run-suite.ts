@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { appRouter } from '@triport/core';
 import { createDb, migrate } from '@triport/db';
-import { productCall } from './calls.ts';
+import { apiKeyAuth, createOrderCall, productCall, searchCall } from './calls.ts';
 import { repoRoot, type ServerChild, startServer } from './children.ts';
 import { createBenchDatabase } from './env/postgres.ts';
 import { takeRedisDatabase } from './env/redis.ts';
-import { seedProducts } from './env/seed.ts';
+import { BENCH_AUTH_SECRET, type SeedSample, sampleProducts, seedBench } from './env/seed.ts';
 import { isSkipped, type MeasureSettings, measure, probe } from './measure.ts';
 import { type Endpoint, endpointsFor, type ScenarioPlan, type StylePorts } from './scenarios.ts';
 import { parseWsdl, type SoapService } from './soap-envelope.ts';
@@ -54,6 +55,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     let apiEnv: Record<string, string>;
     let databaseUrl: string | undefined;
     let countPkScans: (() => Promise<number>) | undefined;
+    let sample: SeedSample;
     if (options.id === 'postgres') {
       log(`postgres: creating a throwaway database with ${options.products} products`);
       const database = await createBenchDatabase({ products: options.products });
@@ -63,17 +65,30 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       log(`postgres: ${database.name}, redis db ${redis.db}`);
       databaseUrl = database.url;
       countPkScans = () => database.productPkScans();
-      apiEnv = { DATABASE_URL: database.url, REDIS_URL: redis.url };
+      sample = database.sample;
+      apiEnv = { DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_PREFIX: `bench${redis.db}:` };
     } else {
       const dir = path.join(tmp, 'pglite');
       log(`pglite: seeding ${options.products} products in ${dir}`);
       const handle = await createDb({ url: '', pgliteDir: dir });
       await migrate(handle);
-      await seedProducts(handle.db, options.products);
+      await seedBench(handle.db, options.products);
+      sample = await sampleProducts(handle.db);
       await handle.close(); // PGlite is single-process: the API opens it next.
       apiEnv = { PGLITE_DIR: dir };
     }
-    const commonEnv = { API_HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: options.logLevel };
+    const commonEnv = {
+      API_HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: options.logLevel,
+      // The limiter runs on every request (Redis in production mode), with budgets no bench can exhaust:
+      // we measure its cost, not its rejections.
+      RATE_LIMIT_ANONYMOUS: UNLIMITED,
+      RATE_LIMIT_FREE: UNLIMITED,
+      RATE_LIMIT_PREMIUM: UNLIMITED,
+      // API keys are derived from it (the bench issues one in the throwaway database).
+      AUTH_SECRET: BENCH_AUTH_SECRET,
+    };
     const profile = options.profileDir ? { cpuProfileDir: options.profileDir } : {};
 
     // 2. Servers (bare last: it replays bodies captured from the real procedures).
@@ -85,8 +100,14 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       pids.set(c.port, c.pid);
       return c;
     };
-    const api = await start(startServer({ name: `api-${options.id}`, script: apiEntry, env: { ...commonEnv, ...apiEnv }, portVariable: 'API_PORT', ...profile }));
-    ports.api = api.port;
+    const api = await start(startServer({ name: `api-${options.id}`, script: apiEntry, env: { ...commonEnv, ...apiEnv }, portVariable: 'API_PORT', ...profile })).catch(
+      (error: unknown) => {
+        notes.push(`The API (apps/api/src/main.ts) did not start in the ${options.id} run: ${String(error).slice(0, 300)}`);
+        log(`API did not start: ${String(error).slice(0, 600)}`);
+        return undefined;
+      },
+    );
+    if (api) ports.api = api.port;
     if (options.references && databaseUrl) {
       for (const kind of ['caller', 'trpc-standalone'] as const) {
         const c = await start(
@@ -95,10 +116,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
         ports[kind] = c.port;
       }
     }
-    const soap = await discoverSoap(api.port, notes);
+    const soap = api ? await discoverSoap(api.port, notes) : undefined;
 
     // 3. Plans and probes.
-    const plans = planScenarios(options.scenarios);
+    const plans = planScenarios(options.scenarios, sample);
+    for (const id of options.scenarios) {
+      if (id !== 'product-ratelimit' && !plans.some((p) => p.id === id)) notes.push(`${options.id}: scenario ${id} not run: its procedure is not in appRouter yet`);
+    }
     const endpoints = new Map<ScenarioId, Endpoint[]>();
     const bareRoutes: Record<string, { status: number; contentType: string; body: string }> = {};
     for (const plan of plans) {
@@ -173,10 +197,27 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
   }
 }
 
-function planScenarios(ids: ScenarioId[]): ScenarioPlan[] {
+const UNLIMITED = '1000000000/60s';
+
+function planScenarios(ids: ScenarioId[], sample: SeedSample): ScenarioPlan[] {
+  const procedures = appRouter._def.procedures as Record<string, unknown>;
+  const first = sample.products[0];
+  if (!first) throw new Error('The seed wrote no products');
   const plans: ScenarioPlan[] = [];
   for (const id of ids) {
-    if (id === 'product-cached') plans.push({ id, call: productCall(1, 'SKU-1'), varying: false, styles: ALL_STYLES });
+    if (id === 'product-cached') plans.push({ id, call: productCall(first.id, first.sku), varying: false, styles: ALL_STYLES });
+    if (id === 'search-cached' && procedures['catalog.search']) plans.push({ id, call: searchCall(false), varying: false, styles: ALL_STYLES });
+    if (id === 'search-uncached' && procedures['catalog.search']) plans.push({ id, call: searchCall(true), varying: true, styles: ALL_STYLES });
+    if (id === 'create-order' && procedures['orders.create']) {
+      plans.push({
+        id,
+        call: createOrderCall(sample.products.slice(0, 500).map((p) => p.id)),
+        varying: true,
+        auth: apiKeyAuth(sample.apiKey),
+        // The references run without a gateway, hence without a principal: orders need one.
+        styles: ['bare', 'trpc', 'rest', 'soap11', 'soap12'],
+      });
+    }
   }
   return plans;
 }

@@ -111,7 +111,11 @@ function specFor(style: Style, plan: ScenarioPlan, input: Record<string, unknown
     case 'soap12': {
       const service = soap!;
       const action = service.actions[call.soapOperation] ?? '';
-      const body = soapEnvelope(style as SoapVersionTag, service.namespace, call.soapOperation, call.soapInput?.(input) ?? input, auth?.soapHeader ?? '');
+      // The id placeholder must survive XML escaping: autocannon swaps it for a url-safe id per request.
+      const body = soapEnvelope(style as SoapVersionTag, service.namespace, call.soapOperation, call.soapInput?.(input) ?? input, auth?.soapHeader ?? '').replaceAll(
+        '[&lt;id&gt;]',
+        '[<id>]',
+      );
       return withIds({ method: 'POST', path: '/soap', headers: soapHeaders(style as SoapVersionTag, action), body });
     }
   }

@@ -34,6 +34,8 @@ export interface CaseResult {
   cpuUsPerReq: number | null;
   /** reqPerSec / the bare node:http reply's reqPerSec for the same scenario in the same run. */
   ratioToBare: number | null;
+  /** First non-2xx response seen under load, when there were errors. */
+  firstError?: string;
 }
 
 export interface Skipped {

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, type DbHandle, migrate } from '@triport/db';
 import postgres from 'postgres';
-import { seedProducts } from './seed.ts';
+import { type SeedSample, sampleProducts, seedBench } from './seed.ts';
 
 export const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface BenchDatabase {
   url: string;
   name: string;
-  handle: DbHandle;
+  sample: SeedSample;
   /** Index scans of `products_pkey` so far (flushed by Postgres when a backend exits or goes idle). */
   productPkScans(): Promise<number>;
   drop(): Promise<void>;
@@ -29,10 +29,14 @@ export async function createBenchDatabase({ products }: { products: number }): P
   url.pathname = `/${name}`;
   const stats = postgres(url.toString(), { max: 1, onnotice: () => {} });
   let handle: DbHandle | undefined;
+  let sample: SeedSample;
   try {
     handle = await createDb({ url: url.toString(), maxConnections: 5 });
     await migrate(handle);
-    await seedProducts(handle.db, products);
+    await seedBench(handle.db, products);
+    sample = await sampleProducts(handle.db);
+    // Close now: this connection's table statistics must be flushed before the stampede counts scans.
+    await handle.close();
   } catch (error) {
     await handle?.close();
     await stats.end();
@@ -40,11 +44,10 @@ export async function createBenchDatabase({ products }: { products: number }): P
     await admin.end();
     throw error;
   }
-  const opened = handle;
   return {
     url: url.toString(),
     name,
-    handle: opened,
+    sample,
     async productPkScans() {
       // Each call is its own transaction, so the stats snapshot is fresh.
       const [row] = await stats<{ n: string }[]>`
@@ -52,7 +55,6 @@ export async function createBenchDatabase({ products }: { products: number }): P
       return Number(row?.n ?? 0);
     },
     async drop() {
-      await opened.close();
       await stats.end();
       await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
