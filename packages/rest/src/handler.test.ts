@@ -396,20 +396,22 @@ describe('protocol', () => {
 });
 
 describe('cancellation', () => {
-  it('aborts the procedure signal when the client disconnects', async () => {
+  it('with abortOnDisconnect, aborts the procedure signal when the client disconnects', async () => {
+    const own = await startTestServer({ abortOnDisconnect: true });
     const started = new Promise<void>((resolve) => {
-      server.store.slow.started = resolve;
+      own.store.slow.started = resolve;
     });
     const aborted = new Promise<void>((resolve) => {
-      server.store.slow.aborted = resolve;
+      own.store.slow.aborted = resolve;
     });
-    const req = request(`${server.url}/rest/v1/slow`);
+    const req = request(`${own.url}/rest/v1/slow`);
     req.on('error', () => {});
     req.end();
     await started;
     req.destroy();
     await aborted;
-    expect((await call('/rest/v1/notes')).status).toBe(200);
+    expect((await fetch(`${own.url}/rest/v1/notes`)).status).toBe(200);
+    await own.close();
   });
 });
 

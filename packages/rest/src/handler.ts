@@ -110,6 +110,7 @@ export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHa
   const corsEnabled = corsOrigins.size > 0;
   const corsMaxAge = String(options.cors?.maxAgeSeconds ?? 600);
   const { createContext, onError } = options;
+  const abortOnDisconnect = options.abortOnDisconnect ?? false;
   const problemOptions = {
     typeBase: options.problemTypeBase,
     realm: options.realm,
@@ -294,18 +295,23 @@ export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHa
       }
       if (!acceptsJson(req.headers.accept)) throw new RestRequestError(406, 'This resource is only available as application/json.');
       const input = await buildInput(req, route, params, rawQuery);
-      // Procedures see `signal` abort when the client goes away before the response is sent.
-      const controller = new AbortController();
-      res.once('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
+      // Opt-in: procedures see `signal` abort when the client goes away before the response is
+      // sent. Off by default because an AbortSignal per request is a measurable share of the cost.
+      let signal: AbortSignal | undefined;
+      if (abortOnDisconnect) {
+        const controller = new AbortController();
+        signal = controller.signal;
+        res.once('close', () => {
+          if (!res.writableFinished) controller.abort();
+        });
+      }
       const ctx = await createContext({ req, res, path: route.procedurePath, meta: route.meta });
       const output = await route.call({
         ctx,
         getRawInput: () => Promise.resolve(input),
         path: route.procedurePath,
         type: route.type,
-        signal: controller.signal,
+        signal,
         batchIndex: 0,
       });
       sendSuccess(req, res, route, output, relative, rawQuery);

@@ -87,6 +87,11 @@ export interface RestHandlerOptions<TRouter extends AnyTRPCRouter = AnyTRPCRoute
   maxBodyBytes?: number;
   /** Time allowed to receive a request body before 408. Default 10 000 ms. */
   bodyTimeoutMs?: number;
+  /**
+   * Pass procedures an AbortSignal that aborts when the client disconnects before the response.
+   * Default false: creating a signal per request costs ~4% of a cached read.
+   */
+  abortOnDisconnect?: boolean;
   /** CORS for these exact origins only (e.g. `https://app.example`). No CORS headers otherwise. */
   cors?: { origins: string[]; credentials?: boolean; maxAgeSeconds?: number };
   openapi?: OpenApiInfo & { sessionCookieName?: string };

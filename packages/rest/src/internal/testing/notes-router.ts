@@ -268,6 +268,7 @@ export function createNotesRouter(store: NotesStore) {
         .output(z.object({ n: z.number(), square: z.number() }))
         .query(({ input }) => ({ n: input.n, square: input.n * input.n })),
       slow: t.procedure
+        // Resolves only through its signal: call it only with abortOnDisconnect.
         .meta({ access: 'public', rest: { method: 'GET', path: '/slow', summary: 'Waits until the client goes away' } })
         .query(
           ({ signal }) =>
