@@ -18,7 +18,19 @@ const port = process.env.E2E_API_PORT ?? '4100';
 const products = process.env.E2E_PRODUCTS ?? '2000';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'triport-e2e-pglite-'));
-const env = { ...process.env, PGLITE_DIR: dataDir, API_PORT: port, API_HOST: '127.0.0.1', DATABASE_URL: '' };
+const env = {
+  ...process.env,
+  PGLITE_DIR: dataDir,
+  API_PORT: port,
+  API_HOST: '127.0.0.1',
+  DATABASE_URL: '',
+  REDIS_URL: '',
+  // Every browser and the storefront's server share 127.0.0.1: anonymous traffic must not trip the
+  // limiter. Signed-in (free) users get a small budget so the rate-limit test can exhaust its own.
+  RATE_LIMIT_ANONYMOUS: process.env.E2E_RATE_LIMIT_ANONYMOUS ?? '100000/60s',
+  RATE_LIMIT_FREE: process.env.E2E_RATE_LIMIT_FREE ?? '300/60s',
+  RATE_LIMIT_PREMIUM: process.env.E2E_RATE_LIMIT_PREMIUM ?? '100000/60s',
+};
 let cleaned = false;
 function cleanUp(): void {
   if (cleaned) return;

@@ -1,44 +1,69 @@
-import type { AppRouter } from '@triport/core';
-import type { inferRouterOutputs } from '@trpc/server';
+import Link from 'next/link';
+import { ProblemNotice } from '@/components/problem-notice';
 import { ProductCard } from '@/components/product-card';
+import { describeApiError } from '@/lib/api-error';
 import { serverApi } from '@/lib/trpc-server';
-
-type Product = inferRouterOutputs<AppRouter>['catalog']['product'];
 
 // Rendered per request: the catalog lives in the API, not in the build.
 export const dynamic = 'force-dynamic';
 
-const FEATURED_IDS = Array.from({ length: 12 }, (_, i) => i + 1);
-
 export default async function HomePage() {
-  const { api } = await serverApi();
-  // One batched HTTP request for all ids; a missing id is simply not shown.
-  const results = await Promise.allSettled(FEATURED_IDS.map((id) => api.catalog.product.query({ id })));
-  const products = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])) satisfies Product[];
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isNotFound(r.reason));
+  const { api, retryAfter } = await serverApi();
+  const [top, tree] = await Promise.allSettled([
+    api.catalog.search.query({ sort: 'rating', limit: 8, facets: false }),
+    api.catalog.categories.query(),
+  ]);
+  const departments = tree.status === 'fulfilled' ? tree.value.categories.filter((c) => c.depth === 0) : [];
 
   return (
     <>
-      <h1>Featured products</h1>
-      {failed && products.length === 0 ? (
-        <p className="notice error" role="alert">
-          The catalog is unavailable right now. Please try again in a moment.
+      <section className="hero">
+        <h1>Everything you need, found fast.</h1>
+        <p>Search thousands of products with typo-tolerant instant results — then see how the same API call looks as tRPC, REST and SOAP.</p>
+        <p className="hero-actions">
+          <Link className="button primary" href="/search">
+            Browse all products
+          </Link>
+          <Link className="button" href="/compare">
+            Compare the APIs
+          </Link>
         </p>
-      ) : products.length === 0 ? (
-        <p className="notice">No products yet. Seed the catalog with <code>npm run seed</code>.</p>
-      ) : (
-        <ul className="product-grid" aria-label="Products">
-          {products.map((p) => (
-            <li key={p.id}>
-              <ProductCard product={p} />
-            </li>
-          ))}
-        </ul>
+      </section>
+
+      {departments.length > 0 && (
+        <section aria-labelledby="departments-title">
+          <h2 id="departments-title">Shop by department</h2>
+          <ul className="department-grid">
+            {departments.map((d) => (
+              <li key={d.id}>
+                <Link href={`/search?category=${encodeURIComponent(d.slug)}`} className="department">
+                  <span className="department-name">{d.name}</span>
+                  <span className="muted small">{d.productCount.toLocaleString('en-US')} products</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
+
+      <section aria-labelledby="top-title">
+        <h2 id="top-title">Top rated</h2>
+        {top.status === 'rejected' ? (
+          <ProblemNotice problem={describeApiError(top.reason, retryAfter())} />
+        ) : top.value.items.length === 0 ? (
+          <p className="notice">
+            No products yet. Seed the catalog with <code>npm run seed</code>.
+          </p>
+        ) : (
+          <ul className="product-grid" aria-label="Top rated products">
+            {top.value.items.map((p) => (
+              <li key={p.id}>
+                <ProductCard product={p} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </>
   );
-}
-
-function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'data' in error && (error as { data?: { code?: string } }).data?.code === 'NOT_FOUND';
 }

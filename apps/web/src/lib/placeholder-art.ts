@@ -32,10 +32,11 @@ export function artPalette(input: ArtInput): { hue: number; accent: number; seed
  */
 export function placeholderSvg(input: ArtInput, variant = 0): string {
   const { hue, accent, seed } = artPalette(input);
-  const s = (seed >>> (variant * 3)) ^ (variant * 2654435761);
-  const cx = 120 + (s % 160);
-  const cy = 90 + ((s >>> 8) % 120);
-  const r = 50 + ((s >>> 16) % 60);
+  const s = ((seed >>> (variant * 3)) ^ Math.imul(variant, 2654435761)) >>> 0;
+  // Shapes stay inside the frame: centre kept at least r + 20 from every edge.
+  const r = 45 + ((s >>> 16) % 45);
+  const cx = r + 20 + (s % (400 - 2 * r - 40));
+  const cy = r + 20 + ((s >>> 8) % (300 - 2 * r - 40));
   const rot = (s >>> 4) % 90;
   const initials = input.name
     .split(/\s+/)
