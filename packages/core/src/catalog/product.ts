@@ -1,5 +1,5 @@
 import { categories, type Database, products } from '@triport/db';
-import { eq } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import type { Product } from './schemas.ts';
 
 type ProductRow = typeof products.$inferSelect;
@@ -28,12 +28,26 @@ export function toProduct(p: ProductRow, c: Pick<CategoryRow, 'id' | 'slug' | 'n
 }
 
 /** One product by id with its category, or null. */
-export async function findProductById(db: Database, id: number): Promise<Product | null> {
+export function findProductById(db: Database, id: number): Promise<Product | null> {
+  return findProductWhere(db, eq(products.id, id));
+}
+
+/** One product by its URL slug, or null. */
+export function findProductBySlug(db: Database, slug: string): Promise<Product | null> {
+  return findProductWhere(db, eq(products.slug, slug));
+}
+
+/** One product by SKU, or null. */
+export function findProductBySku(db: Database, sku: string): Promise<Product | null> {
+  return findProductWhere(db, eq(products.sku, sku));
+}
+
+async function findProductWhere(db: Database, where: SQL): Promise<Product | null> {
   const [row] = await db
     .select({ p: products, c: { id: categories.id, slug: categories.slug, name: categories.name } })
     .from(products)
     .innerJoin(categories, eq(categories.id, products.categoryId))
-    .where(eq(products.id, id))
+    .where(where)
     .limit(1);
   return row ? toProduct(row.p, row.c) : null;
 }

@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { queryRows } from '../rows.ts';
+import { refreshSearchTerms } from '../search-terms.ts';
 import { demoAccounts, demoCredentials } from './demo-accounts.ts';
 import { generateProduct, planCatalog, type SeedProduct } from './generate.ts';
 import { createRng } from './prng.ts';
 
 export interface SeedProgress {
-  phase: 'categories' | 'products' | 'indexes' | 'accounts' | 'analyze';
+  phase: 'categories' | 'products' | 'indexes' | 'accounts' | 'terms' | 'analyze';
   done: number;
   total: number;
 }
@@ -98,7 +99,7 @@ export async function seedDatabase(db: Database, options: SeedOptions = {}): Pro
     const tx = txn as unknown as Database;
     if (options.reset) {
       await tx.execute(
-        sql`TRUNCATE products, categories, users, api_keys, sessions, orders, order_items, idempotency_keys RESTART IDENTITY CASCADE`,
+        sql`TRUNCATE products, categories, search_terms, users, api_keys, sessions, orders, order_items, idempotency_keys RESTART IDENTITY CASCADE`,
       );
     }
 
@@ -149,6 +150,9 @@ export async function seedDatabase(db: Database, options: SeedOptions = {}): Pro
     progress({ phase: 'accounts', done: accounts.users.length, total: accounts.users.length });
   });
 
+  progress({ phase: 'terms', done: 0, total: 1 });
+  await refreshSearchTerms(db);
+  progress({ phase: 'terms', done: 1, total: 1 });
   // Fresh statistics: the planner's choices for search depend on them (see docs/search.md).
   progress({ phase: 'analyze', done: 0, total: 1 });
   await db.execute(sql`ANALYZE categories`);

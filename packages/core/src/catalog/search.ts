@@ -1,0 +1,371 @@
+import { type Database, queryRows } from '@triport/db';
+import { type SQL, sql } from 'drizzle-orm';
+import { type CategoryTree, rollUp, subtreeIds } from './category-tree.ts';
+import { highlightRanges, snippet } from './highlight.ts';
+import { type ParsedQuery, parseQuery, prefixQueryOf } from './query-text.ts';
+import { type CursorKeyKind, decodeSearchCursor, encodeSearchCursor, type SearchCursor, searchFingerprint } from './search-cursor.ts';
+import type { FacetValue, PriceBand, SearchHit, SearchInput, SearchOutput } from './search-schemas.ts';
+
+type Mode = SearchOutput['query']['mode'];
+
+/** How the text part of a search matches and ranks rows. */
+interface TextMatch {
+  mode: Exclude<Mode, 'browse'>;
+  where: SQL;
+  rank: SQL;
+  /** Words to highlight. */
+  tokens: string[];
+  correctedQuery: string | null;
+}
+
+interface Filters {
+  category?: SQL;
+  brand?: SQL;
+  price?: SQL;
+  rating?: SQL;
+  stock?: SQL;
+}
+
+/** Price bands of the facet, in cents: [min, max) with null = open. */
+export const priceBands: Array<[number, number | null]> = [
+  [0, 2_500],
+  [2_500, 5_000],
+  [5_000, 10_000],
+  [10_000, 25_000],
+  [25_000, 50_000],
+  [50_000, 100_000],
+  [100_000, null],
+];
+
+const ratingSteps = [4, 3, 2, 1];
+const maxBrandFacets = 20;
+
+function fulltextMatch(q: ParsedQuery): TextMatch {
+  const tsq = sql`websearch_to_tsquery('english', ${q.text})`;
+  return { mode: 'fulltext', where: sql`p.search_vector @@ ${tsq}`, rank: sql`ts_rank(p.search_vector, ${tsq})`, tokens: q.tokens, correctedQuery: null };
+}
+
+function prefixMatch(tokens: string[], mode: 'prefix' | 'corrected', correctedQuery: string | null): TextMatch {
+  const tsq = sql`to_tsquery('english', ${prefixQueryOf(tokens)})`;
+  return { mode, where: sql`p.search_vector @@ ${tsq}`, rank: sql`ts_rank(p.search_vector, ${tsq})`, tokens, correctedQuery };
+}
+
+/** Last resort for misspellings the vocabulary cannot fix: trigram word similarity on the name. */
+function fuzzyMatch(q: ParsedQuery): TextMatch {
+  const text = q.tokens.join(' ');
+  return { mode: 'fuzzy', where: sql`${text} <% p.name`, rank: sql`word_similarity(${text}, p.name)`, tokens: q.tokens, correctedQuery: null };
+}
+
+function buildFilters(input: SearchInput, tree: CategoryTree): Filters {
+  const f: Filters = {};
+  if (input.category !== undefined) {
+    const node = tree.bySlug.get(input.category);
+    f.category = node ? sql`p.category_id IN (${sql.join(subtreeIds(tree, node).map((id) => sql`${id}::int`), sql`, `)})` : sql`false`;
+  }
+  if (input.brand?.length) f.brand = sql`p.brand IN (${sql.join([...new Set(input.brand)].map((b) => sql`${b}::text`), sql`, `)})`;
+  const price: SQL[] = [];
+  if (input.minPrice !== undefined) price.push(sql`p.price_cents >= ${input.minPrice}::int`);
+  if (input.maxPrice !== undefined) price.push(sql`p.price_cents <= ${input.maxPrice}::int`);
+  if (price.length) f.price = sql.join(price, sql` AND `);
+  if (input.minRating !== undefined && input.minRating > 0) f.rating = sql`p.rating >= ${input.minRating}::real`;
+  if (input.inStock) f.stock = sql`p.stock > 0`;
+  return f;
+}
+
+function and(parts: Array<SQL | undefined>): SQL {
+  const present = parts.filter((p): p is SQL => p !== undefined);
+  return present.length ? sql.join(present, sql` AND `) : sql`true`;
+}
+
+/** Sort key (printed exactly as text for the cursor), ORDER BY and the "after the cursor" condition. */
+interface SortPlan {
+  kind: CursorKeyKind;
+  keyText: SQL;
+  orderBy: SQL;
+  after(cursor: SearchCursor): SQL;
+}
+
+function sortPlan(input: SearchInput, text: TextMatch | null): SortPlan {
+  switch (input.sort) {
+    case 'price_asc':
+      return {
+        kind: 'int',
+        keyText: sql`p.price_cents::text`,
+        orderBy: sql`p.price_cents ASC, p.id ASC`,
+        after: (c) => sql`(p.price_cents, p.id) > (${c.key}::int, ${c.id}::int)`,
+      };
+    case 'price_desc':
+      return {
+        kind: 'int',
+        keyText: sql`p.price_cents::text`,
+        orderBy: sql`p.price_cents DESC, p.id DESC`,
+        after: (c) => sql`(p.price_cents, p.id) < (${c.key}::int, ${c.id}::int)`,
+      };
+    case 'rating':
+      return {
+        kind: 'float',
+        keyText: sql`p.rating::text`,
+        orderBy: sql`p.rating DESC, p.id DESC`,
+        after: (c) => sql`(p.rating, p.id) < (${c.key}::real, ${c.id}::int)`,
+      };
+    case 'relevance':
+      if (text) {
+        return {
+          kind: 'float',
+          keyText: sql`(${text.rank})::real::text`,
+          orderBy: sql`${text.rank} DESC, p.id ASC`,
+          after: (c) => sql`((${text.rank})::real < ${c.key}::real OR ((${text.rank})::real = ${c.key}::real AND p.id > ${c.id}::int))`,
+        };
+      }
+      return newest;
+    case 'newest':
+      return newest;
+  }
+}
+
+/** Microseconds since the epoch: exact, unlike a JS Date. */
+const newest: SortPlan = {
+  kind: 'int',
+  keyText: sql`(extract(epoch FROM p.created_at) * 1000000)::bigint::text`,
+  orderBy: sql`p.created_at DESC, p.id DESC`,
+  after: (c) => sql`(p.created_at, p.id) < (timestamptz 'epoch' + ${c.key}::bigint * interval '1 microsecond', ${c.id}::int)`,
+};
+
+interface PageRow extends Record<string, unknown> {
+  id: number;
+  sku: string;
+  slug: string;
+  name: string;
+  description: string;
+  brand: string;
+  category_id: number;
+  category_slug: string;
+  category_name: string;
+  price_cents: number;
+  currency: string;
+  stock: number;
+  rating: number;
+  rating_count: number;
+  tags_json: string;
+  created_at: string;
+  sort_key: string;
+}
+
+async function fetchPage(db: Database, text: TextMatch | null, filters: Filters, plan: SortPlan, cursor: SearchCursor | null, limit: number) {
+  const where = and([text?.where, filters.category, filters.brand, filters.price, filters.rating, filters.stock, cursor ? plan.after(cursor) : undefined]);
+  return queryRows<PageRow>(
+    db,
+    sql`SELECT p.id, p.sku, p.slug, p.name, p.description, p.brand, p.category_id, c.slug AS category_slug, c.name AS category_name,
+               p.price_cents, p.currency, p.stock, p.rating, p.rating_count, array_to_json(p.tags)::text AS tags_json,
+               to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
+               ${plan.keyText} AS sort_key
+        FROM products p JOIN categories c ON c.id = p.category_id
+        WHERE ${where}
+        ORDER BY ${plan.orderBy}
+        LIMIT ${limit + 1}`,
+  );
+}
+
+interface FacetRow extends Record<string, unknown> {
+  facet: 'c' | 'b' | 'p' | 'r' | 't';
+  key: string;
+  n: number;
+}
+
+function priceBandExpr(): SQL {
+  const cases = priceBands
+    .map(([, max], i) => (max === null ? null : sql`WHEN price_cents < ${max}::int THEN ${i}::int`))
+    .filter((c): c is SQL => c !== null);
+  return sql`CASE ${sql.join(cases, sql` `)} ELSE ${priceBands.length - 1}::int END`;
+}
+
+/**
+ * Facet counts and the total in one statement: the text match (and in-stock) is read once into `m`
+ * with one flag per filter; each facet counts the rows passing every filter but its own.
+ */
+async function fetchFacets(db: Database, text: TextMatch | null, f: Filters): Promise<FacetRow[]> {
+  const flag = (cond: SQL | undefined) => cond ?? sql`true`;
+  const filterCount = [f.category, f.brand, f.price, f.rating].filter(Boolean).length;
+  // A row can only count somewhere if it fails at most one filter.
+  const atMostOneMiss =
+    filterCount > 1
+      ? sql`(${flag(f.category)})::int + (${flag(f.brand)})::int + (${flag(f.price)})::int + (${flag(f.rating)})::int >= 3`
+      : undefined;
+  return queryRows<FacetRow>(
+    db,
+    sql`WITH m AS MATERIALIZED (
+          SELECT p.category_id, p.brand, p.price_cents, p.rating,
+                 ${flag(f.category)} AS f_cat, ${flag(f.brand)} AS f_brand, ${flag(f.price)} AS f_price, ${flag(f.rating)} AS f_rating
+          FROM products p
+          WHERE ${and([text?.where, f.stock, atMostOneMiss])}
+        )
+        SELECT 'c' AS facet, category_id::text AS key, count(*)::int AS n FROM m WHERE f_brand AND f_price AND f_rating GROUP BY category_id
+        UNION ALL
+        SELECT 'b', brand, count(*)::int FROM m WHERE f_cat AND f_price AND f_rating GROUP BY brand
+        UNION ALL
+        SELECT 'p', (${priceBandExpr()})::text, count(*)::int FROM m WHERE f_cat AND f_brand AND f_rating GROUP BY 2
+        UNION ALL
+        SELECT 'r', floor(rating)::int::text, count(*)::int FROM m WHERE f_cat AND f_brand AND f_price GROUP BY 2
+        UNION ALL
+        SELECT 't', '', count(*)::int FROM m WHERE f_cat AND f_brand AND f_price AND f_rating`,
+  );
+}
+
+function dollars(cents: number): string {
+  return `$${(cents / 100).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+}
+
+function buildFacets(rows: FacetRow[], input: SearchInput, tree: CategoryTree): { total: number; facets: NonNullable<SearchOutput['facets']> } {
+  const own = new Map<number, number>();
+  const brands: Array<[string, number]> = [];
+  const bands = new Map<number, number>();
+  const floors = new Map<number, number>();
+  let total = 0;
+  for (const r of rows) {
+    if (r.facet === 'c') own.set(Number(r.key), r.n);
+    else if (r.facet === 'b') brands.push([r.key, r.n]);
+    else if (r.facet === 'p') bands.set(Number(r.key), r.n);
+    else if (r.facet === 'r') floors.set(Number(r.key), r.n);
+    else total = r.n;
+  }
+
+  const totals = rollUp(tree, own);
+  const selected = input.category === undefined ? undefined : tree.bySlug.get(input.category);
+  let level = tree.nodes.filter((n) => n.parentId === (selected?.id ?? null));
+  if (selected && level.length === 0) level = tree.nodes.filter((n) => n.parentId === selected.parentId);
+  const categories: FacetValue[] = level
+    .map((n) => ({ value: n.slug, label: n.name, count: totals.get(n.id) ?? 0, selected: n.id === selected?.id }))
+    .filter((v) => v.count > 0 || v.selected);
+
+  const chosen = new Set(input.brand ?? []);
+  brands.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const brandFacets: FacetValue[] = brands.slice(0, maxBrandFacets).map(([value, count]) => ({ value, label: value, count, selected: chosen.has(value) }));
+  for (const b of chosen) if (!brandFacets.some((f) => f.value === b)) brandFacets.push({ value: b, label: b, count: brands.find(([v]) => v === b)?.[1] ?? 0, selected: true });
+
+  const priceFacets: PriceBand[] = priceBands.map(([min, max], i) => ({
+    value: `${min}-${max ?? ''}`,
+    label: max === null ? `${dollars(min)} and up` : `${dollars(min)} – ${dollars(max)}`,
+    count: bands.get(i) ?? 0,
+    selected: input.minPrice === min && (max === null ? input.maxPrice === undefined : input.maxPrice === max - 1),
+    minPrice: min,
+    maxPrice: max === null ? null : max - 1,
+  }));
+
+  const ratings: FacetValue[] = ratingSteps.map((step) => {
+    let count = 0;
+    for (const [floor, n] of floors) if (floor >= step) count += n;
+    return { value: String(step), label: `${step}★ & up`, count, selected: input.minRating === step };
+  });
+
+  return { total, facets: { categories, brands: brandFacets, priceBands: priceFacets, ratings } };
+}
+
+function toHit(r: PageRow, tokens: string[]): SearchHit {
+  const snip = snippet(r.description, tokens);
+  return {
+    id: r.id,
+    sku: r.sku,
+    slug: r.slug,
+    name: r.name,
+    brand: r.brand,
+    category: { id: r.category_id, slug: r.category_slug, name: r.category_name },
+    priceCents: r.price_cents,
+    currency: r.currency,
+    stock: r.stock,
+    inStock: r.stock > 0,
+    rating: Number(r.rating),
+    ratingCount: r.rating_count,
+    tags: JSON.parse(r.tags_json) as string[],
+    createdAt: r.created_at.replace(/\.(\d{3})\d{3}Z$/, '.$1Z'),
+    highlight: { name: highlightRanges(r.name, tokens), snippet: snip.text, snippetRanges: snip.ranges },
+  };
+}
+
+/** Corrects each unknown token to the closest vocabulary word (trigram similarity), or null if nothing changed. */
+async function correctTokens(db: Database, tokens: string[]): Promise<string[] | null> {
+  const candidates = tokens.map((t, i) => ({ t, i })).filter(({ t }) => t.length >= 3 && !/^\d+$/.test(t));
+  if (candidates.length === 0) return null;
+  const rows = await queryRows<{ i: number; known: boolean; best: string | null }>(
+    db,
+    sql`SELECT v.i, EXISTS (SELECT 1 FROM search_terms s WHERE s.term = v.tok) AS known,
+               (SELECT s.term FROM search_terms s WHERE s.term % v.tok
+                 ORDER BY similarity(s.term, v.tok) DESC, s.doc_count DESC, s.term LIMIT 1) AS best
+        FROM (VALUES ${sql.join(
+          candidates.map(({ t, i }) => sql`(${i}::int, ${t}::text)`),
+          sql`, `,
+        )}) AS v(i, tok)`,
+  );
+  const corrected = tokens.slice();
+  let changed = false;
+  for (const r of rows) {
+    if (r.known || !r.best) continue;
+    corrected[r.i] = r.best;
+    changed = true;
+  }
+  return changed ? corrected : null;
+}
+
+async function textMatches(db: Database, text: TextMatch): Promise<boolean> {
+  const [row] = await queryRows<{ hit: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM products p WHERE ${text.where}) AS hit`);
+  return row?.hit === true;
+}
+
+/**
+ * The whole search: text matching with typo fallbacks, filters, keyset page, facets and highlights.
+ *
+ * @example
+ * const result = await searchProducts(db, tree, searchInputSchema.parse({ q: 'hedphones', limit: 10 }));
+ * result.query.correctedQuery; // 'headphones'
+ */
+export async function searchProducts(db: Database, tree: CategoryTree, input: SearchInput): Promise<SearchOutput> {
+  const q = parseQuery(input.q);
+  const fingerprint = searchFingerprint(input, q.text);
+  const filters = buildFilters(input, tree);
+
+  let text: TextMatch | null = null;
+  if (q.text) text = q.operators ? fulltextMatch(q) : q.tokens.length ? prefixMatch(q.tokens, 'prefix', null) : null;
+  const query = (t: TextMatch | null): SearchOutput['query'] => ({
+    q: q.text || null,
+    mode: t?.mode ?? (q.text ? (q.operators ? 'fulltext' : 'prefix') : 'browse'),
+    correctedQuery: t?.correctedQuery ?? null,
+  });
+
+  // Text without a single word (emoji, punctuation only): nothing can match.
+  if (q.text && !text) {
+    return { items: [], nextCursor: null, total: input.facets ? 0 : null, query: query(null), facets: input.facets ? buildFacets([], input, tree).facets : null };
+  }
+
+  const run = async (t: TextMatch | null) => {
+    const plan = sortPlan(input, t);
+    const cursor = input.cursor ? decodeSearchCursor(input.cursor, fingerprint, plan.kind) : null;
+    const [rows, facetRows] = await Promise.all([
+      fetchPage(db, t, filters, plan, cursor, input.limit),
+      input.facets ? fetchFacets(db, t, filters) : Promise.resolve(null),
+    ]);
+    return { rows, facetRows };
+  };
+
+  let result = await run(text);
+  // Nothing found for the words as typed (not merely filtered away): correct typos, then try fuzzy names.
+  if (text && result.rows.length === 0 && q.tokens.length > 0 && !(await textMatches(db, text))) {
+    const corrected = await correctTokens(db, q.tokens);
+    let fallback: TextMatch | null = corrected ? prefixMatch(corrected, 'corrected', corrected.join(' ')) : null;
+    if (fallback && !(await textMatches(db, fallback))) fallback = null;
+    fallback ??= fuzzyMatch(q);
+    text = fallback;
+    result = await run(text);
+  }
+
+  const hasMore = result.rows.length > input.limit;
+  const rows = hasMore ? result.rows.slice(0, input.limit) : result.rows;
+  const last = rows[rows.length - 1];
+  const highlightTokens = text ? [...new Set([...q.tokens, ...text.tokens])] : [];
+  const facets = result.facetRows ? buildFacets(result.facetRows, input, tree) : null;
+  return {
+    items: rows.map((r) => toHit(r, highlightTokens)),
+    nextCursor: hasMore && last ? encodeSearchCursor({ key: last.sort_key, id: last.id }, fingerprint) : null,
+    total: facets?.total ?? null,
+    query: query(text),
+    facets: facets?.facets ?? null,
+  };
+}
