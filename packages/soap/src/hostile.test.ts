@@ -176,6 +176,21 @@ const cases: Case[] = [
   { name: 'duplicate attribute', body: env11('<t:Ping a="1" a="2"/>'), expect: PARSE },
   { name: 'unquoted attribute', body: env11('<t:Ping a=1/>'), expect: PARSE },
   { name: 'deep nesting hidden in the Header', body: env11('<t:Ping/>', `${'<x:h xmlns:x="urn:h">'.repeat(40)}${'</x:h>'.repeat(40)}`), expect: BAD },
+  {
+    name: '60k attributes on one element',
+    body: env11(`<t:Ping ${Array.from({ length: 60_000 }, (_, i) => `a${i}="1"`).join(' ')}/>`),
+    expect: BAD,
+  },
+  {
+    name: 'namespace declaration flood',
+    body: `<s:Envelope xmlns:s="${S11}" xmlns:t="${NS}" ${Array.from({ length: 40_000 }, (_, i) => `xmlns:p${i}="u"`).join(' ')}><s:Body>${'<x xmlns:q="v"/>'.repeat(5000)}</s:Body></s:Envelope>`,
+    expect: BAD,
+  },
+  {
+    name: '10k repeated elements give a bounded issue list',
+    body: env11(`<t:Echo>${'<t:text>a</t:text>'.repeat(9_000)}</t:Echo>`),
+    expect: BAD,
+  },
   { name: 'application/json', body: '{}', headers: { 'content-type': 'application/json' }, expect: MEDIA },
   { name: 'missing Content-Type', body: echo('x'), headers: { 'content-type': '' }, expect: MEDIA },
   {
@@ -236,6 +251,8 @@ describe('hostile input', () => {
       expect(r.text).toContain('<tns:requestId>req-test-1</tns:requestId>');
     }
     if (expected.contains !== undefined) expect(r.text).toContain(expected.contains);
+    // Fault bodies stay small whatever the input (issue lists are capped).
+    if (expected.fault !== undefined) expect(r.text.length).toBeLessThan(16 * 1024);
     // Never a stack trace or a file path.
     expect(r.text).not.toMatch(/\bat [\w.<>]+ \(|node_modules|\.ts:\d+|Error:/);
   });

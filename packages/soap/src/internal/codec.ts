@@ -168,7 +168,9 @@ export function compileDecoder(shape: Shape): Decoder {
   return (wrapper) => {
     const issues: SoapFieldIssue[] = [];
     const value = decode(wrapper, '', issues) as Record<string, unknown>;
-    if (issues.length > 0) throw new SoapProtocolError('BAD_REQUEST', 'Invalid request element', { issues });
+    if (issues.length > 0) {
+      throw new SoapProtocolError('BAD_REQUEST', 'Invalid request element', { issues: issues.slice(0, MAX_ISSUES) });
+    }
     return wrapped === undefined ? value : value[wrapped];
   };
 }

@@ -5,6 +5,12 @@ export interface ScanLimits {
   maxElements: number;
 }
 
+/**
+ * Attributes (namespace declarations included) per element. SOAP needs a handful; thousands on one
+ * element make the parser's work superlinear (measured: 60k attributes ≈ 1.6 s of CPU).
+ */
+export const MAX_ATTRIBUTES_PER_ELEMENT = 64;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function malformed(message: string): SoapProtocolError {
@@ -107,6 +113,7 @@ export function prescan(xml: string, limits: ScanLimits): void {
     while (j < length && !NAME_END.test(xml[j]!)) j += 1;
     checkName(xml.slice(lt + 1, j), 'element');
     let selfClosing = false;
+    let attributes = 0;
     for (;;) {
       while (j < length && /\s/.test(xml[j]!)) j += 1;
       if (j >= length) throw malformed('Unterminated start tag');
@@ -118,6 +125,8 @@ export function prescan(xml: string, limits: ScanLimits): void {
         j += 1;
         break;
       }
+      attributes += 1;
+      if (attributes > MAX_ATTRIBUTES_PER_ELEMENT) throw new SoapProtocolError('BAD_REQUEST', 'Too many attributes on one element');
       const nameStart = j;
       while (j < length && !/[\s=/>]/.test(xml[j]!)) j += 1;
       checkName(xml.slice(nameStart, j), 'attribute');

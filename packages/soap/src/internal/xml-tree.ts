@@ -11,8 +11,15 @@ export interface XmlElement {
   children: XmlElement[];
   /** Concatenated character data (text + CDATA), entities decoded. */
   text: string;
-  /** Prefix → namespace map in scope at this element (for QName-valued content). */
-  scope: ReadonlyMap<string, string>;
+}
+
+/**
+ * In-scope namespace declarations as a chain (never copied): a lookup walks at most `maxDepth`
+ * links. Copying a map per element would let 40k declarations × 5k elements exhaust memory.
+ */
+interface Scope {
+  decls: Map<string, string> | undefined;
+  parent: Scope | undefined;
 }
 
 /**
@@ -88,9 +95,17 @@ function splitQName(qname: string): [prefix: string, local: string] {
   return colon === -1 ? ['', qname] : [qname.slice(0, colon), qname.slice(colon + 1)];
 }
 
-function resolve(prefix: string, scope: ReadonlyMap<string, string>): string {
+function lookup(prefix: string, scope: Scope | undefined): string | undefined {
+  for (let s = scope; s !== undefined; s = s.parent) {
+    const ns = s.decls?.get(prefix);
+    if (ns !== undefined) return ns;
+  }
+  return undefined;
+}
+
+function resolve(prefix: string, scope: Scope | undefined): string {
   if (prefix === 'xml') return XML_NS;
-  const ns = scope.get(prefix);
+  const ns = lookup(prefix, scope);
   if (ns === undefined) {
     if (prefix === '') return '';
     throw new SoapProtocolError('PARSE_ERROR', `Undeclared namespace prefix '${prefix}'`);
@@ -98,16 +113,17 @@ function resolve(prefix: string, scope: ReadonlyMap<string, string>): string {
   return ns;
 }
 
-function buildElement(qname: string, node: FxpNode, parentScope: ReadonlyMap<string, string>): XmlElement {
+function buildElement(qname: string, node: FxpNode, parentScope: Scope | undefined): XmlElement {
   const rawAttrs = (node[':@'] ?? {}) as Record<string, string>;
-  let scope = parentScope;
   const attrNames = Object.keys(rawAttrs);
+  let decls: Map<string, string> | undefined;
   for (const name of attrNames) {
     if (name === 'xmlns' || name.startsWith('xmlns:')) {
-      if (scope === parentScope) scope = new Map(parentScope);
-      (scope as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), decodeEntities(rawAttrs[name]!));
+      decls ??= new Map();
+      decls.set(name === 'xmlns' ? '' : name.slice(6), decodeEntities(rawAttrs[name]!));
     }
   }
+  const scope = decls === undefined ? parentScope : { decls, parent: parentScope };
   const [prefix, local] = splitQName(qname);
   const attrs = new Map<string, string>();
   for (const name of attrNames) {
@@ -117,7 +133,7 @@ function buildElement(qname: string, node: FxpNode, parentScope: ReadonlyMap<str
     const attrNs = attrPrefix === '' ? '' : resolve(attrPrefix, scope);
     attrs.set(`{${attrNs}}${attrLocal}`, decodeEntities(rawAttrs[name]!));
   }
-  const element: XmlElement = { ns: resolve(prefix, scope), local, attrs, children: [], text: '', scope };
+  const element: XmlElement = { ns: resolve(prefix, scope), local, attrs, children: [], text: '' };
   const content = node[qname] as FxpNode[];
   let text = '';
   for (const child of content) {
@@ -158,7 +174,7 @@ export function parseXml(xml: string, maxDepth = 32): XmlElement {
   if (rootName === undefined || rootName === '#text' || rootName === '#cdata') {
     throw new SoapProtocolError('PARSE_ERROR', 'Expected exactly one root element');
   }
-  return buildElement(rootName, root, new Map());
+  return buildElement(rootName, root, undefined);
 }
 
 /** True when text is only XML whitespace. */
