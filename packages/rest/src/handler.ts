@@ -320,14 +320,12 @@ export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHa
     }
   };
 
+  const docsPrefix = docsPath === false ? undefined : trimSlash(docsPath);
   return async (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
-    if (pathname === basePath || pathname.startsWith(basePrefix)) {
-      await handleApi(req, res, pathname, q === -1 ? '' : url.slice(q + 1));
-      return true;
-    }
+    // The document and the docs win over the API prefix, so a basePath like `/rest` cannot shadow them.
     if (pathname === openapiPath) {
       const corsAllowed = applyCors(req, res);
       if (req.method === 'GET' || req.method === 'HEAD') sendStatic(req, res, documentAsset, false);
@@ -335,7 +333,11 @@ export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHa
       else fail(req, res, new RestRequestError(405, `${req.method} is not allowed on this resource.`, { headers: { Allow: 'GET, HEAD, OPTIONS' } }), undefined, pathname);
       return true;
     }
-    if (serveDocs?.(req, res, pathname)) return true;
+    if (docsPrefix !== undefined && pathname.startsWith(docsPrefix) && serveDocs?.(req, res, pathname)) return true;
+    if (pathname === basePath || pathname.startsWith(basePrefix)) {
+      await handleApi(req, res, pathname, q === -1 ? '' : url.slice(q + 1));
+      return true;
+    }
     return false;
   };
 }

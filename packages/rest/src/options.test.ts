@@ -40,6 +40,15 @@ describe('handler options', () => {
     });
   });
 
+  it('a basePath that contains the document and docs paths does not shadow them', async () => {
+    await withServer({ basePath: '/rest' }, async (url) => {
+      expect((await fetch(`${url}/rest/openapi.json`)).headers.get('content-type')).toBe('application/json');
+      expect((await fetch(`${url}/rest/docs`)).headers.get('content-type')).toContain('text/html');
+      expect((await fetch(`${url}/rest/notes`)).status).toBe(200);
+      expect((await fetch(`${url}/rest/docsx`)).status).toBe(404);
+    });
+  });
+
   it('docsPath false turns the docs page off', async () => {
     await withServer({ docsPath: false }, async (url) => {
       expect((await fetch(`${url}/rest/docs`)).status).toBe(418);
