@@ -3,7 +3,7 @@ import type { AppRouter } from '@triport/core';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { type ApiProblem, describeApiError } from '@/lib/api-error';
 import { navigateSearch } from '@/lib/search-nav';
 import { hasFilters, parseSearchState, type SearchState, searchInput, searchQueryString } from '@/lib/search-state';
@@ -24,7 +24,12 @@ interface Props {
 
 export function SearchResults({ initial, initialKey, initialProblem }: Props) {
   const params = useSearchParams();
-  const state = useMemo(() => parseSearchState(new URLSearchParams(params.toString())), [params]);
+  const urlState = useMemo(() => parseSearchState(new URLSearchParams(params.toString())), [params]);
+  // Next.js applies a pushState to useSearchParams in a transition: show the new state at once so a
+  // checkbox never flickers back, and let the URL win again as soon as it changes (incl. back/forward).
+  const [optimistic, setOptimistic] = useState<SearchState | null>(null);
+  useEffect(() => setOptimistic(null), [params]);
+  const state = optimistic ?? urlState;
   const key = searchQueryString(state);
   const trpc = useTRPC();
   const client = useTRPCClient();
@@ -54,7 +59,10 @@ export function SearchResults({ initial, initialKey, initialProblem }: Props) {
     }
   }, [items.length]);
 
-  const go = (next: SearchState) => navigateSearch(next, 'push');
+  const go = (next: SearchState) => {
+    setOptimistic(next);
+    navigateSearch(next, 'push');
+  };
   const total = firstPage?.total ?? null;
   const corrected = firstPage?.query.correctedQuery ?? null;
 
