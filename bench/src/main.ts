@@ -27,13 +27,14 @@ async function main(): Promise<void> {
   const runs: SuiteRun[] = [];
   const stampede: StampedeResult[] = [];
   const notes: string[] = [];
-  const rateLimiter: RateLimiterResult | null = null;
+  let rateLimiter: RateLimiterResult | null = null;
   const settings = { durationSec: options.durationSec, warmupSec: options.warmupSec, connections: options.connections };
 
   const pg = await runSuite({
     id: 'postgres',
     settings,
     products: options.products,
+    rounds: options.rounds,
     scenarios: options.scenarios,
     references: true,
     logLevel: options.logLevel,
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   });
   runs.push(pg.run);
   stampede.push(...pg.stampede);
+  rateLimiter = pg.rateLimiter;
   notes.push(...pg.notes);
 
   if (options.pglite) {
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
       id: 'pglite',
       settings: { ...settings, durationSec: options.pgliteDurationSec, warmupSec: Math.min(1, options.warmupSec) },
       products: options.pgliteProducts,
+      rounds: Math.min(2, options.rounds),
       scenarios: options.pgliteScenarios,
       references: false,
       logLevel: options.logLevel,
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     mode: options.quick ? 'quick' : 'full',
     machine: machineInfo(placement, loadAtStart),
-    settings: { connections: options.connections, durationSec: options.durationSec, warmupSec: options.warmupSec, pipelining: 1, logLevel: options.logLevel },
+    settings: { connections: options.connections, durationSec: options.durationSec, warmupSec: options.warmupSec, rounds: options.rounds, pipelining: 1, logLevel: options.logLevel },
     runs,
     stampede,
     rateLimiter,

@@ -5,7 +5,8 @@ describe('parseOptions', () => {
   it('defaults to the full run', () => {
     const o = parseOptions([]);
     expect(o.quick).toBe(false);
-    expect(o.durationSec).toBe(10);
+    expect(o.durationSec).toBe(4);
+    expect(o.rounds).toBe(3);
     expect(o.pglite).toBe(true);
     expect(o.stampede.requests).toBe(10_000);
     expect(o.scenarios).toContain('create-order');

@@ -4,6 +4,7 @@ export interface BenchOptions {
   quick: boolean;
   durationSec: number;
   warmupSec: number;
+  rounds: number;
   connections: number;
   products: number;
   pgliteProducts: number;
@@ -34,7 +35,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   );
   const known = new Set(['--quick', '--profile', '--no-pglite', '--no-write']);
   for (const f of flags) if (!known.has(f)) throw new Error(`Unknown flag ${f} (known: ${[...known].join(', ')}, --duration=s, --connections=n, --products=n, --only=a,b)`);
-  for (const k of values.keys()) if (!['duration', 'connections', 'products', 'only', 'log-level'].includes(k)) throw new Error(`Unknown option --${k}`);
+  for (const k of values.keys()) if (!['duration', 'rounds', 'connections', 'products', 'only', 'log-level'].includes(k)) throw new Error(`Unknown option --${k}`);
   const quick = flags.has('--quick');
   const num = (key: string, fallback: number) => {
     const raw = values.get(key);
@@ -45,15 +46,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   };
   const only = values.get('only')?.split(',').map((s) => s.trim()) as ScenarioId[] | undefined;
   for (const s of only ?? []) if (!FULL_SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${FULL_SCENARIOS.join(', ')})`);
-  const scenarios = only ?? (quick ? (['product-cached', 'search-cached'] as ScenarioId[]) : FULL_SCENARIOS);
+  const scenarios = only ?? (quick ? (['product-cached', 'product-ratelimit'] as ScenarioId[]) : FULL_SCENARIOS);
   return {
     quick,
-    durationSec: num('duration', quick ? 2 : 10),
-    warmupSec: quick ? 0.5 : 2,
+    durationSec: num('duration', quick ? 1.5 : 4),
+    warmupSec: quick ? 0.5 : 1,
+    rounds: num('rounds', quick ? 1 : 3),
     connections: num('connections', 50),
     products: num('products', quick ? 2_000 : 10_000),
     pgliteProducts: 2_000,
-    pgliteDurationSec: quick ? 2 : 5,
+    pgliteDurationSec: quick ? 1.5 : 3,
     scenarios,
     pgliteScenarios: scenarios.filter((s) => s === 'product-cached' || s === 'search-cached'),
     pglite: !quick && !flags.has('--no-pglite'),

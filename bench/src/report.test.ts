@@ -64,7 +64,7 @@ describe('renderMarkdown / chartInput', () => {
     finishedAt: '2026-11-25T15:10:00.000Z',
     mode: 'full',
     machine: { cpuModel: 'AMD EPYC', cores: 2, memoryGiB: 24, nodeVersion: '20.20.2', platform: 'linux', commit: 'abcdef1234567890', dirty: false, placement: 'pinned', loadAverage: { start: 1, end: 1 } },
-    settings: { connections: 50, durationSec: 10, warmupSec: 2, pipelining: 1, logLevel: 'warn' },
+    settings: { connections: 50, durationSec: 10, warmupSec: 2, rounds: 1, pipelining: 1, logLevel: 'warn' },
     runs: [run],
     stampede: [],
     rateLimiter: null,

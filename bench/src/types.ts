@@ -34,6 +34,8 @@ export interface CaseResult {
   cpuUsPerReq: number | null;
   /** reqPerSec / the bare node:http reply's reqPerSec for the same scenario in the same run. */
   ratioToBare: number | null;
+  /** req/s of every round (the row reports the best one). */
+  roundsReqPerSec?: number[];
   /** First non-2xx response seen under load, when there were errors. */
   firstError?: string;
 }
@@ -110,7 +112,7 @@ export interface BenchResults {
   finishedAt: string;
   mode: 'full' | 'quick';
   machine: MachineInfo;
-  settings: { connections: number; durationSec: number; warmupSec: number; pipelining: 1; logLevel: string };
+  settings: { connections: number; durationSec: number; warmupSec: number; rounds: number; pipelining: 1; logLevel: string };
   runs: SuiteRun[];
   stampede: StampedeResult[];
   rateLimiter: RateLimiterResult | null;
