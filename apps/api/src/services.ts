@@ -60,6 +60,7 @@ export interface CreateServicesOptions {
  */
 export async function createServices(config: ApiConfig, options: CreateServicesOptions = {}): Promise<ApiServices> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const throttledWarn = createThrottledWarn(logger);
   const metrics = options.metrics ?? createMetrics();
   let database = options.database;
   if (!database) {
@@ -67,8 +68,8 @@ export async function createServices(config: ApiConfig, options: CreateServicesO
     await migrate(database);
   }
 
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redisTimeoutMs, logger, metrics, 'command') : undefined;
-  const subscriber = config.redisUrl ? connectRedis(config.redisUrl, undefined, logger, metrics, 'subscriber') : undefined;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redisTimeoutMs, logger, throttledWarn, metrics, 'command') : undefined;
+  const subscriber = config.redisUrl ? connectRedis(config.redisUrl, undefined, logger, throttledWarn, metrics, 'subscriber') : undefined;
   if (redis) await waitForReady(redis, 1000);
 
   const cacheCounters = Object.fromEntries(
@@ -82,7 +83,7 @@ export async function createServices(config: ApiConfig, options: CreateServicesO
     onLoad: (ms) => metrics.dbLoadSeconds.observe(ms / 1000),
     onRedisError: (error, operation) => {
       metrics.redisErrors.labels('cache').inc();
-      throttledWarn(logger, `cache:${operation}`, { err: errorText(error), operation }, 'Redis cache operation failed; reading through');
+      throttledWarn(`cache:${operation}`, { err: errorText(error), operation }, 'Redis cache operation failed; reading through');
     },
   });
   // A subscription that cannot start (Redis down at boot) is retried by ioredis on reconnect.
@@ -102,7 +103,6 @@ export async function createServices(config: ApiConfig, options: CreateServicesO
     onStoreFailure: (error) => {
       metrics.rateLimitStoreFailures.inc();
       throttledWarn(
-        logger,
         'ratelimit',
         { err: errorText(error), store: store.kind, policy: config.rateLimitFail },
         `Rate-limit store unavailable; failing ${config.rateLimitFail}`,
@@ -166,7 +166,14 @@ function createRateLimitStore(config: ApiConfig, redis: Redis | undefined): Rate
  * ioredis that never queues or retries a command while disconnected: a down Redis costs a fast error,
  * not a hung request. It keeps reconnecting in the background.
  */
-function connectRedis(url: string, commandTimeoutMs: number | undefined, logger: Logger, metrics: ApiMetrics, role: string): Redis {
+function connectRedis(
+  url: string,
+  commandTimeoutMs: number | undefined,
+  logger: Logger,
+  throttledWarn: ThrottledWarn,
+  metrics: ApiMetrics,
+  role: string,
+): Redis {
   const redis = new Redis(url, {
     // The subscriber must queue its SUBSCRIBE until connected; commands must not.
     enableOfflineQueue: role === 'subscriber',
@@ -182,7 +189,7 @@ function connectRedis(url: string, commandTimeoutMs: number | undefined, logger:
   });
   redis.on('error', (error) => {
     metrics.redisErrors.labels('connection').inc();
-    throttledWarn(logger, `redis:${role}`, { err: errorText(error), role }, 'Redis connection error');
+    throttledWarn(`redis:${role}`, { err: errorText(error), role }, 'Redis connection error');
   });
   redis.on('close', () => {
     if (role === 'command') metrics.redisUp.set(0);
@@ -204,13 +211,17 @@ function waitForReady(redis: Redis, ms: number): Promise<void> {
   });
 }
 
-const lastWarned = new Map<string, number>();
+type ThrottledWarn = (topic: string, fields: Record<string, unknown>, message: string) => void;
+
 /** At most one warning per second per topic: a down Redis must not flood the logs. */
-function throttledWarn(logger: Logger, topic: string, fields: Record<string, unknown>, message: string): void {
-  const now = Date.now();
-  if ((lastWarned.get(topic) ?? 0) > now - 1000) return;
-  lastWarned.set(topic, now);
-  logger.warn(fields, message);
+function createThrottledWarn(logger: Logger): ThrottledWarn {
+  const lastWarned = new Map<string, number>();
+  return (topic, fields, message) => {
+    const now = Date.now();
+    if ((lastWarned.get(topic) ?? 0) > now - 1000) return;
+    lastWarned.set(topic, now);
+    logger.warn(fields, message);
+  };
 }
 
 function errorText(error: unknown): string {

@@ -233,7 +233,8 @@ export function createTwoTierCache(options: TwoTierCacheOptions = {}): TwoTierCa
     },
 
     async close(): Promise<void> {
-      if (subscriber && redis) await subscriber.unsubscribe(channel).catch(() => {});
+      // Only when connected: an offline subscriber would queue the command forever.
+      if (subscriber && redis && subscriber.status === 'ready') await subscriber.unsubscribe(channel).catch(() => {});
     },
   };
 }
