@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileDecoder } from './internal/codec.ts';
 import { collectOperations } from './internal/operations.ts';
@@ -288,6 +289,27 @@ describe('context, middlewares, hooks and limits', () => {
       expect(r.text).toContain('<tns:code>CONFLICT</tns:code>');
       await postSoap(local.url, 'not xml');
       expect(seen).toEqual(['fail', undefined]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('aborts the procedure signal when the client disconnects', async () => {
+    const local = await startTestServer();
+    try {
+      const started = new Promise<void>((resolve) => {
+        local.store.onHoldStarted = resolve;
+      });
+      const aborted = new Promise<void>((resolve) => {
+        local.store.onHoldAborted = resolve;
+      });
+      const body = envelope('1.1', '<t:Hold/>');
+      const req = request(local.url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' } });
+      req.on('error', () => {});
+      req.end(body);
+      await started;
+      req.destroy();
+      await aborted;
     } finally {
       await local.close();
     }

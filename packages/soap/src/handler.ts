@@ -153,14 +153,25 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
         version,
         security,
       });
-      const output: unknown = await operation.procedure({
-        ctx,
-        path: operation.path,
-        getRawInput: async () => input,
-        type: operation.type,
-        signal: undefined,
-        batchIndex: 0,
-      });
+      // Lets a long-running procedure stop when the client goes away.
+      const abort = new AbortController();
+      const onClose = (): void => {
+        if (!res.writableFinished) abort.abort();
+      };
+      res.once('close', onClose);
+      let output: unknown;
+      try {
+        output = await operation.procedure({
+          ctx,
+          path: operation.path,
+          getRawInput: async () => input,
+          type: operation.type,
+          signal: abort.signal,
+          batchIndex: 0,
+        });
+      } finally {
+        res.off('close', onClose);
+      }
       const out = [version === '1.1' ? open11 : open12, `<tns:${operation.name}Response>`];
       operation.encode(output, out);
       out.push(`</tns:${operation.name}Response>`, version === '1.1' ? close11 : close12);

@@ -68,6 +68,9 @@ export function createNotesStore() {
   let seq = 0;
   return {
     notes,
+    /** Hooks for the abort test: called when `Hold` starts and when its signal aborts. */
+    onHoldStarted: (): void => {},
+    onHoldAborted: (): void => {},
     add(input: z.output<typeof createInput>): Note {
       seq += 1;
       const id = `n${seq}`;
@@ -159,6 +162,20 @@ export function createNotesRouter(store = createNotesStore()) {
       .meta({ soap: { operation: 'GetSecret' }, access: 'user' })
       .output(z.object({ owner: z.string() }))
       .query(({ ctx }) => ({ owner: ctx.keyOwner })),
+    // Waits until the client goes away: proves the abort signal reaches procedures.
+    hold: t.procedure
+      .meta({ soap: { operation: 'Hold' } })
+      .output(z.object({ ok: z.boolean() }))
+      .query(
+        ({ signal }) =>
+          new Promise<{ ok: boolean }>((resolve) => {
+            signal?.addEventListener('abort', () => {
+              store.onHoldAborted();
+              resolve({ ok: false });
+            });
+            store.onHoldStarted();
+          }),
+      ),
     ping: t.procedure
       .meta({ soap: { operation: 'Ping' } })
       .output(z.object({ ok: z.boolean() }))
