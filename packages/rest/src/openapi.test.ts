@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { createRestHandler } from './handler.ts';
 import { createOpenApiDocument, type OpenApiDocument } from './openapi.ts';
 import type { RestProcedureMeta } from './types.ts';
+import { portablePattern } from './internal/json-schema.ts';
 import { createNotesRouter, createStore } from './internal/testing/notes-router.ts';
 
 const doc = createOpenApiDocument(createNotesRouter(createStore()), {
@@ -205,6 +206,25 @@ describe('route table checks at startup', () => {
     });
     const document = createOpenApiDocument(router, { title: 't', version: '1' });
     expect(document.paths['/rest/v1/x']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { properties: { at: { type: 'string', format: 'date-time' }, raw: {}, n: {} } } } } });
+    expect(validate(document)).toContain('OK');
+  });
+
+  it('keeps regex patterns portable: \\p{Cc} becomes ranges, other property escapes move to x-pattern', () => {
+    expect(portablePattern('^\\P{Cc}*$')).toBe('^[^\\x00-\\x1F\\x7F-\\x9F]*$');
+    expect(portablePattern('^[a\\p{Cc}]$')).toBe('^[a\\x00-\\x1F\\x7F-\\x9F]$');
+    expect(portablePattern('^[\\p{L}\\p{N}]+$')).toBeUndefined();
+    expect(portablePattern('^\\\\p{x}$')).toBe('^\\\\p{x}$');
+    const router = t.router({
+      a: t.procedure
+        .meta({ rest: { method: 'POST', path: '/x' } })
+        .input(z.object({ text: z.string().regex(/^\P{Cc}*$/u), word: z.string().regex(/^[\p{L}\p{N}]+$/u).regex(/^\P{Cc}+$/u) }))
+        .mutation(() => 1),
+    });
+    const document = createOpenApiDocument(router, { title: 't', version: '1' });
+    const body = (document.paths['/rest/v1/x']!.post!.requestBody as { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> }).content['application/json']!.schema;
+    expect(body.properties.text!.pattern).toBe('^[^\\x00-\\x1F\\x7F-\\x9F]*$');
+    expect(JSON.stringify(body.properties.word)).toContain('"x-pattern":"^[\\\\p{L}\\\\p{N}]+$"');
+    expect(new RegExp(body.properties.text!.pattern as string).test('tab\there')).toBe(false);
     expect(validate(document)).toContain('OK');
   });
 });

@@ -29,9 +29,66 @@ function unrepresentableFor(io: 'input' | 'output'): Unrepresentable {
 
 const UNREPRESENTABLE = { input: unrepresentableFor('input'), output: unrepresentableFor('output') };
 
+const CONTROL = '\\x00-\\x1F\\x7F-\\x9F';
+
+/**
+ * Rewrites Unicode property escapes (`\p{Cc}`, `\P{Cc}`), which many non-JavaScript regex engines
+ * (Python's `re`, used by openapi-spec-validator) reject, into plain ranges. Returns undefined when
+ * a property escape remains that has no compact portable form (e.g. `\p{L}`).
+ */
+export function portablePattern(pattern: string): string | undefined {
+  if (!/\\[pP]\{/.test(pattern)) return pattern;
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const next = pattern[i + 1];
+      if ((next === 'p' || next === 'P') && pattern[i + 2] === '{') {
+        const end = pattern.indexOf('}', i + 3);
+        if (end === -1) return undefined;
+        const name = pattern.slice(i + 3, end);
+        if (name !== 'Cc' && name !== 'Control' && name !== 'gc=Cc' && name !== 'General_Category=Cc') return undefined;
+        if (inClass) {
+          if (next === 'P') return undefined;
+          out += CONTROL;
+        } else out += next === 'p' ? `[${CONTROL}]` : `[^${CONTROL}]`;
+        i = end;
+        continue;
+      }
+      out += c + (next ?? '');
+      i++;
+      continue;
+    }
+    if (c === '[' && !inClass) inClass = true;
+    else if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
+}
+
+function portablePatterns(schema: JsonSchema): void {
+  const pattern = schema.pattern;
+  if (typeof pattern === 'string') {
+    const portable = portablePattern(pattern);
+    if (portable === undefined) {
+      // Only documentation loses it: zod still enforces the original pattern at runtime.
+      delete schema.pattern;
+      schema['x-pattern'] = pattern;
+    } else schema.pattern = portable;
+  }
+  if (Array.isArray(schema.allOf)) for (const part of schema.allOf) if (part && typeof part === 'object') portablePatterns(part as JsonSchema);
+}
+
 function convertOne(schema: unknown, io: 'input' | 'output'): ConvertedSchema {
   if (!isZodSchema(schema)) return { schema: {}, defs: {} };
-  const json = z.toJSONSchema(schema, { io, unrepresentable: UNREPRESENTABLE[io], cycles: 'ref', reused: 'inline' }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: UNREPRESENTABLE[io],
+    cycles: 'ref',
+    reused: 'inline',
+    override: ({ jsonSchema }) => portablePatterns(jsonSchema as JsonSchema),
+  }) as JsonSchema;
   const { $schema: _dialect, $defs, ...rest } = json;
   return { schema: rest, defs: ($defs ?? {}) as Record<string, JsonSchema> };
 }
