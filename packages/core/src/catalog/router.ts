@@ -7,7 +7,8 @@ import { brandCounts, categoriesWithCounts, suggest } from './catalog-reads.ts';
 import { type CategoryTree, loadCategoryTree } from './category-tree.ts';
 import { findProductById, findProductBySku, findProductBySlug } from './product.ts';
 import { normalizeText } from './query-text.ts';
-import { searchProducts } from './search.ts';
+import { loadFacetCube } from './facet-cube.ts';
+import { priceBands, searchProducts } from './search.ts';
 import {
   categoriesOutputSchema,
   type SearchInput,
@@ -126,7 +127,13 @@ export const catalogRouter = router({
     .output(searchOutputSchema)
     .query(async ({ ctx, input }) => {
       const tree = await categoryTree(ctx);
-      return ctx.services.cache.getOrLoad(searchCacheKey(input), () => searchProducts(ctx.services.db, tree, input), {
+      const facetCube = () =>
+        ctx.services.cache.getOrLoad('catalog:facet-cube', () => loadFacetCube(ctx.services.db, priceBands), {
+          ttlMs: 60_000,
+          staleMs: 600_000,
+          tags: ['catalog'],
+        });
+      return ctx.services.cache.getOrLoad(searchCacheKey(input), () => searchProducts(ctx.services.db, tree, input, { facetCube }), {
         ...searchCache,
         tags: ['catalog', 'search'],
       });

@@ -1,6 +1,7 @@
 import { type Database, queryRows } from '@triport/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { type CategoryTree, rollUp, subtreeIds } from './category-tree.ts';
+import { cubeBandRange, cubeFacetRows, type FacetCube, priceBandCase } from './facet-cube.ts';
 import { highlightRanges, snippet } from './highlight.ts';
 import { type ParsedQuery, parseQuery, prefixQueryOf } from './query-text.ts';
 import { type CursorKeyKind, decodeSearchCursor, encodeSearchCursor, type SearchCursor, searchFingerprint } from './search-cursor.ts';
@@ -172,13 +173,6 @@ interface FacetRow extends Record<string, unknown> {
   n: number;
 }
 
-function priceBandExpr(): SQL {
-  const cases = priceBands
-    .map(([, max], i) => (max === null ? null : sql`WHEN price_cents < ${max}::int THEN ${i}::int`))
-    .filter((c): c is SQL => c !== null);
-  return sql`CASE ${sql.join(cases, sql` `)} ELSE ${priceBands.length - 1}::int END`;
-}
-
 /**
  * Facet counts and the total in one statement: the text match (and in-stock) is read once into `m`
  * with one flag per filter; each facet counts the rows passing every filter but its own.
@@ -203,7 +197,7 @@ async function fetchFacets(db: Database, text: TextMatch | null, f: Filters): Pr
         UNION ALL
         SELECT 'b', brand, count(*)::int FROM m WHERE f_cat AND f_price AND f_rating GROUP BY brand
         UNION ALL
-        SELECT 'p', (${priceBandExpr()})::text, count(*)::int FROM m WHERE f_cat AND f_brand AND f_rating GROUP BY 2
+        SELECT 'p', (${priceBandCase(priceBands)})::text, count(*)::int FROM m WHERE f_cat AND f_brand AND f_rating GROUP BY 2
         UNION ALL
         SELECT 'r', floor(rating)::int::text, count(*)::int FROM m WHERE f_cat AND f_brand AND f_price GROUP BY 2
         UNION ALL
@@ -317,7 +311,12 @@ async function textMatches(db: Database, text: TextMatch): Promise<boolean> {
  * const result = await searchProducts(db, tree, searchInputSchema.parse({ q: 'hedphones', limit: 10 }));
  * result.query.correctedQuery; // 'headphones'
  */
-export async function searchProducts(db: Database, tree: CategoryTree, input: SearchInput): Promise<SearchOutput> {
+export interface SearchOptions {
+  /** Cached catalog-wide counts; when given, browsing without text takes its facets from them. */
+  facetCube?: () => Promise<FacetCube>;
+}
+
+export async function searchProducts(db: Database, tree: CategoryTree, input: SearchInput, options: SearchOptions = {}): Promise<SearchOutput> {
   const q = parseQuery(input.q);
   const fingerprint = searchFingerprint(input, q.text);
   const filters = buildFilters(input, tree);
@@ -335,12 +334,25 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
     return { items: [], nextCursor: null, total: input.facets ? 0 : null, query: query(null), facets: input.facets ? buildFacets([], input, tree).facets : null };
   }
 
+  const facetsFor = async (t: TextMatch | null): Promise<FacetRow[]> => {
+    const bandRange = t === null && options.facetCube ? cubeBandRange(input, priceBands) : null;
+    if (!bandRange || !options.facetCube) return fetchFacets(db, t, filters);
+    const node = input.category === undefined ? undefined : tree.bySlug.get(input.category);
+    return cubeFacetRows(await options.facetCube(), {
+      categoryIds: input.category === undefined ? null : new Set(node ? subtreeIds(tree, node) : []),
+      brands: input.brand?.length ? new Set(input.brand) : null,
+      bandRange,
+      minRating: input.minRating ?? 0,
+      inStock: input.inStock === true,
+    });
+  };
+
   const run = async (t: TextMatch | null) => {
     const plan = sortPlan(input, t);
     const cursor = input.cursor ? decodeSearchCursor(input.cursor, fingerprint, plan.kind) : null;
     const [rows, facetRows] = await Promise.all([
       fetchPage(db, t, filters, plan, cursor, input.limit),
-      input.facets ? fetchFacets(db, t, filters) : Promise.resolve(null),
+      input.facets ? facetsFor(t) : Promise.resolve(null),
     ]);
     return { rows, facetRows };
   };
