@@ -27,9 +27,9 @@ export function SearchResults({ initial, initialKey, initialProblem }: Props) {
   const urlState = useMemo(() => parseSearchState(new URLSearchParams(params.toString())), [params]);
   // Next.js applies a pushState to useSearchParams in a transition: show the new state at once so a
   // checkbox never flickers back, and let the URL win again as soon as it changes (incl. back/forward).
-  const [optimistic, setOptimistic] = useState<SearchState | null>(null);
-  useEffect(() => setOptimistic(null), [params]);
-  const state = optimistic ?? urlState;
+  const urlKey = searchQueryString(urlState);
+  const [optimistic, setOptimistic] = useState<{ fromUrl: string; state: SearchState } | null>(null);
+  const state = optimistic && optimistic.fromUrl === urlKey ? optimistic.state : urlState;
   const key = searchQueryString(state);
   const trpc = useTRPC();
   const client = useTRPCClient();
@@ -60,7 +60,7 @@ export function SearchResults({ initial, initialKey, initialProblem }: Props) {
   }, [items.length]);
 
   const go = (next: SearchState) => {
-    setOptimistic(next);
+    setOptimistic({ fromUrl: urlKey, state: next });
     navigateSearch(next, 'push');
   };
   const total = firstPage?.total ?? null;
