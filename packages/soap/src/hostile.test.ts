@@ -257,6 +257,49 @@ describe('hostile input', () => {
     expect(r.text).not.toMatch(/\bat [\w.<>]+ \(|node_modules|\.ts:\d+|Error:/);
   });
 
+  it('answers 400 randomly mutated envelopes with a success or a well-formed fault', async () => {
+    // Deterministic PRNG (mulberry32) so a failure can be replayed.
+    let seed = 0x5eed;
+    const random = (): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    };
+    const base = Buffer.from(
+      env11(
+        '<t:CreateNote><t:title>T</t:title><t:priority>2</t:priority><t:rating>1.5</t:rating><t:tags>a</t:tags>' +
+          '<t:author><t:name>A</t:name><t:email>a@example.com</t:email></t:author></t:CreateNote>',
+        '<t:ApiKey>k</t:ApiKey>',
+      ),
+    );
+    const alphabet = Buffer.from('<>/&;:="\'!?[]-#x0 \u0000\u00ffT', 'latin1');
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 400; i += 1) {
+      const bytes = Buffer.from(base);
+      const edits = 1 + Math.floor(random() * 4);
+      let body: Buffer = bytes;
+      for (let e = 0; e < edits; e += 1) {
+        const at = Math.floor(random() * body.length);
+        const kind = random();
+        if (kind < 0.4) body[at] = alphabet[Math.floor(random() * alphabet.length)]!;
+        else if (kind < 0.7) body = Buffer.concat([body.subarray(0, at), body.subarray(at + 1 + Math.floor(random() * 8))]);
+        else if (kind < 0.9) body = Buffer.concat([body.subarray(0, at), body.subarray(at, at + 12), body.subarray(at)]);
+        else body = body.subarray(0, at);
+      }
+      const r = await send(server.url, body, { 'content-type': TEXT_XML });
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      expect([200, 413, 415, 500]).toContain(r.status);
+      expect(r.text.startsWith('<?xml version="1.0" encoding="UTF-8"?><soap:Envelope')).toBe(true);
+      if (r.status !== 200) {
+        expect(faultOf(r.text).fault).toMatch(/^soap:(Client|Server|VersionMismatch|MustUnderstand)$/);
+        // Mutations never reach a server-side failure: every fault blames the client.
+        expect(faultOf(r.text).fault).not.toBe('soap:Server');
+      }
+    }
+    expect(statuses.get(500) ?? 0).toBeGreaterThan(0);
+  });
+
   it('still answers a valid call afterwards, with bounded heap growth', async () => {
     const r = await send(server.url, envelope('1.1', '<t:Ping/>'), { 'content-type': TEXT_XML });
     expect(r.status).toBe(200);
