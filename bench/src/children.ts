@@ -76,8 +76,11 @@ export async function startServer(options: StartOptions): Promise<ServerChild> {
   const port = await freePort();
   const nodeArgs = ['--import', 'tsx'];
   if (options.cpuProfileDir) {
-    mkdirSync(options.cpuProfileDir, { recursive: true });
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${options.name}-${Date.now()}.cpuprofile`);
+    // One directory per child: node writes one profile per thread (tsx's loader runs in a worker thread),
+    // and the main thread's is the big one.
+    const dir = path.join(options.cpuProfileDir, `${options.name}-${new Date().toISOString().replace(/[-:.]/g, '')}`);
+    mkdirSync(dir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
   const command = [process.execPath, ...nodeArgs, options.script, ...(options.args ?? [])];
   const pinned = setupPlacement().startsWith('server child pinned');

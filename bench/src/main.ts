@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     references: true,
     logLevel: options.logLevel,
     ...(profileDir ? { profileDir } : {}),
-    stampede: options.stampede,
+    ...(options.styles ? { styles: options.styles } : {}),
+    stampede: options.styles ? undefined : options.stampede,
     log,
   });
   runs.push(pg.run);

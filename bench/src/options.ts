@@ -1,4 +1,4 @@
-import type { ScenarioId } from './types.ts';
+import type { ScenarioId, Style } from './types.ts';
 
 export interface BenchOptions {
   quick: boolean;
@@ -18,7 +18,11 @@ export interface BenchOptions {
   logLevel: string;
   /** Write results files (false with --no-write, for trying things out). */
   write: boolean;
+  /** Only these styles (`--styles=trpc,rest`), e.g. to profile one adapter alone. */
+  styles?: Style[];
 }
+
+const STYLES: Style[] = ['bare', 'caller', 'trpc-standalone', 'trpc', 'rest', 'soap11', 'soap12'];
 
 const FULL_SCENARIOS: ScenarioId[] = ['product-cached', 'search-cached', 'search-uncached', 'create-order', 'product-ratelimit'];
 
@@ -35,7 +39,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   );
   const known = new Set(['--quick', '--profile', '--no-pglite', '--no-write']);
   for (const f of flags) if (!known.has(f)) throw new Error(`Unknown flag ${f} (known: ${[...known].join(', ')}, --duration=s, --connections=n, --products=n, --only=a,b)`);
-  for (const k of values.keys()) if (!['duration', 'rounds', 'connections', 'products', 'only', 'log-level'].includes(k)) throw new Error(`Unknown option --${k}`);
+  for (const k of values.keys()) if (!['duration', 'rounds', 'connections', 'products', 'only', 'styles', 'log-level'].includes(k)) throw new Error(`Unknown option --${k}`);
   const quick = flags.has('--quick');
   const num = (key: string, fallback: number) => {
     const raw = values.get(key);
@@ -46,6 +50,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   };
   const only = values.get('only')?.split(',').map((s) => s.trim()) as ScenarioId[] | undefined;
   for (const s of only ?? []) if (!FULL_SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${FULL_SCENARIOS.join(', ')})`);
+  const styles = values.get('styles')?.split(',').map((s) => s.trim()) as Style[] | undefined;
+  for (const s of styles ?? []) if (!STYLES.includes(s)) throw new Error(`--styles: unknown style "${s}" (${STYLES.join(', ')})`);
   const scenarios = only ?? (quick ? (['product-cached', 'product-ratelimit'] as ScenarioId[]) : FULL_SCENARIOS);
   return {
     quick,
@@ -63,5 +69,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     profile: flags.has('--profile'),
     logLevel: values.get('log-level') ?? 'warn',
     write: !flags.has('--no-write'),
+    ...(styles ? { styles } : {}),
   };
 }

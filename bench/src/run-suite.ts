@@ -25,6 +25,8 @@ export interface SuiteOptions {
   /** Start the createCaller and stock standalone references (Postgres run only: PGlite is single-process). */
   references: boolean;
   logLevel: string;
+  /** Only these styles (profiling one adapter alone). */
+  styles?: Style[];
   /** Write V8 CPU profiles of server children here. */
   profileDir?: string;
   stampede?: { requests: number; instances: number };
@@ -124,7 +126,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     const soap = api ? await discoverSoap(api.port, notes) : undefined;
 
     // 3. Plans and probes.
-    const plans = planScenarios(options.scenarios, sample);
+    const plans = planScenarios(options.scenarios, sample).map((p) =>
+      options.styles ? { ...p, styles: p.styles.filter((s) => options.styles?.includes(s)) } : p,
+    );
     for (const id of options.scenarios) {
       if (id !== 'product-ratelimit' && !plans.some((p) => p.id === id)) notes.push(`${options.id}: scenario ${id} not run: its procedure is not in appRouter yet`);
     }
