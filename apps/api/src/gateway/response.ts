@@ -13,7 +13,7 @@ export interface ResponseListener {
  * can record the outcome.
  */
 export class GatewayRequest extends IncomingMessage {
-  response: GatewayResponse | undefined;
+  response?: GatewayResponse;
 }
 
 /**
