@@ -43,14 +43,5 @@ export { cancelWindowMs } from './orders/order-view.ts';
 export type { CreateOrderInput, Order, OrderPage } from './orders/schemas.ts';
 export { adminRouter } from './admin/router.ts';
 export { purgeExpiredIdempotencyKeys } from './idempotency/idempotency.ts';
-/** Test support: the authorization matrix as data, for the tRPC, REST and SOAP suites alike. */
-export {
-  actorCredentials,
-  actors,
-  authorizationMatrix,
-  createAuthzWorld,
-  principalFor,
-} from './orders/testing/authorization-matrix.ts';
-export type { Actor, AuthzCase, AuthzWorld, Outcome } from './orders/testing/authorization-matrix.ts';
 export { createTwoTierCache } from './cache/two-tier-cache.ts';
 export type { CacheObserver, CacheOutcome, TwoTierCache, TwoTierCacheOptions } from './cache/two-tier-cache.ts';
