@@ -8,7 +8,7 @@ import { startTestServer, type TestServer } from './internal/testing/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ maxBodyBytes: 16 * 1024, bodyTimeoutMs: 500 });
+  server = await startTestServer({ maxBodyBytes: 16 * 1024, bodyTimeoutMs: 2_000 });
 });
 afterAll(() => server.close());
 

@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from './internal/testing/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ maxBodyBytes: 64 * 1024, bodyTimeoutMs: 300 });
+  server = await startTestServer({ maxBodyBytes: 64 * 1024, bodyTimeoutMs: 2_000 });
 });
 afterAll(() => server.close());
 beforeEach(() => {
