@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { initTRPC } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSoapHandler } from './handler.ts';
 import { compileDecoder } from './internal/codec.ts';
 import { collectOperations } from './internal/operations.ts';
 import { parseXml } from './internal/xml-tree.ts';
@@ -8,6 +10,7 @@ import { verifyPasswordDigest } from './security.ts';
 import { createNotesRouter, createNotesStore } from './testing/notes-router.ts';
 import { NS, type TestServer, envelope, postSoap, startTestServer } from './testing/server.ts';
 import { bodyElement } from './testing/xml-tools.ts';
+import type { SoapProcedureMeta } from './types.ts';
 import { soapActionOf } from './wsdl.ts';
 
 const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
@@ -328,6 +331,26 @@ describe('context, middlewares, hooks and limits', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+describe('configuration errors surface at creation', () => {
+  it('refuses bad service names, empty namespaces and duplicate operations', () => {
+    const router = createNotesRouter();
+    const base = { router, createContext: () => ({ res: undefined, security: undefined }) };
+    expect(() => createSoapHandler({ ...base, namespace: NS, serviceName: 'Bad Name' })).toThrow(/serviceName/);
+    expect(() => createSoapHandler({ ...base, namespace: ' ', serviceName: 'S' })).toThrow(/namespace/);
+    const t = initTRPC.meta<SoapProcedureMeta>().create();
+    const twice = t.router({
+      a: t.procedure.meta({ soap: { operation: 'Same' } }).query(() => 1),
+      b: t.procedure.meta({ soap: { operation: 'Same' } }).query(() => 2),
+    });
+    expect(() => createSoapHandler({ router: twice, namespace: NS, serviceName: 'S', createContext: () => ({}) })).toThrow(/already taken/);
+    const clash = t.router({
+      a: t.procedure.meta({ soap: { operation: 'Get' } }).query(() => 1),
+      b: t.procedure.meta({ soap: { operation: 'GetResponse' } }).query(() => 2),
+    });
+    expect(() => createSoapHandler({ router: clash, namespace: NS, serviceName: 'S', createContext: () => ({}) })).toThrow(/clashes/);
   });
 });
 

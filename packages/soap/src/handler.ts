@@ -10,7 +10,7 @@ import { decodeUtf8, prescan } from './internal/prescan.ts';
 import { readBody } from './internal/read-body.ts';
 import { SoapProtocolError } from './internal/soap-error.ts';
 import { type XmlElement, isBlank, parseXml } from './internal/xml-tree.ts';
-import { escapeAttr } from './internal/xml-text.ts';
+import { escapeAttr, isNcName } from './internal/xml-text.ts';
 import type { SoapHandlerOptions, SoapVersion } from './types.ts';
 import { renderWsdl, schemaXml, soapActionOf } from './wsdl.ts';
 
@@ -83,6 +83,8 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
   const maxBodyBytes = options.limits?.maxBodyBytes ?? MiB;
   const bodyLimits = { maxBodyBytes, maxInflatedBytes: options.limits?.maxInflatedBytes ?? maxBodyBytes };
   const scanLimits = { maxDepth: options.limits?.maxDepth ?? 32, maxElements: options.limits?.maxElements ?? 10_000 };
+  if (!isNcName(serviceName)) throw new Error(`serviceName '${serviceName}' is not a valid XML name`);
+  if (namespace.trim() === '') throw new Error('namespace must be a non-empty URI');
   const getRequestId = options.getRequestId ?? defaultRequestId;
   const operations = collectOperations(options.router);
   const operationList = [...operations.values()];
