@@ -72,7 +72,7 @@ describe('sendProblem (as a gateway uses it, before any procedure)', () => {
         title: 'Too many requests',
         status: 429,
         detail: 'Slow down.',
-        instance: '/anything?x=1',
+        instance: '/anything',
         requestId: 'gw-1',
       });
     } finally {

@@ -204,7 +204,10 @@ export function sendProblem(
   error: unknown,
   options: SendProblemOptions = {},
 ): ProblemDetails {
-  const problem = problemFromError(error, { instance: req.url, ...options });
+  // The path only: a query string may carry tokens that do not belong in logs or bodies.
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const problem = problemFromError(error, { instance: q === -1 ? url : url.slice(0, q), ...options });
   if (res.headersSent) {
     res.destroy();
     return problem;
