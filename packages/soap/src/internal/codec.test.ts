@@ -41,6 +41,14 @@ describe('decoder', () => {
     expect(value).toEqual({ s: ' 007 ', n: -1500, i: 42, b: true, list: [1, 2], obj: {}, maybe: null, grid: [['a', 'b'], []] });
   });
 
+  it('tells a null list from a list of nulls', () => {
+    const schema = z.object({ list: z.array(z.string()).nullable(), items: z.array(z.string().nullable()) });
+    expect(decode(schema, '<t:list xsi:nil="true"/><t:items xsi:nil="true"/><t:items>a</t:items>')).toEqual({ list: null, items: [null, 'a'] });
+    expect(decode(schema, '<t:list>a</t:list><t:list>b</t:list>')).toEqual({ list: ['a', 'b'], items: [] });
+    expect(() => decode(schema, '<t:list xsi:nil="true"/><t:list>a</t:list>')).toThrow(SoapProtocolError);
+    expect(encode(schema, { list: null, items: [null, 'a'] })).toBe('<tns:list xsi:nil="true"/><tns:items xsi:nil="true"/><tns:items>a</tns:items>');
+  });
+
   it('accepts unqualified children (lenient for hand-written clients)', () => {
     expect(decode(z.object({ a: z.string() }), '<a>x</a>')).toEqual({ a: 'x' });
   });

@@ -115,9 +115,15 @@ function decodeChildren(
       if (issues.length < MAX_ISSUES) issues.push({ path: childPath, message: 'Unknown element' });
       continue;
     }
-    const value = isNil(child) ? null : entry.decode(child, childPath, issues);
-    const { name, repeated } = entry.field;
-    if (repeated) {
+    const nil = isNil(child);
+    const value = nil ? null : entry.decode(child, childPath, issues);
+    const { name, repeated, listNullable } = entry.field;
+    if (repeated && nil && listNullable && !Object.hasOwn(result, name)) {
+      // `<f xsi:nil="true"/>` alone is a null array (items that are null need a nullable item schema).
+      result[name] = null;
+    } else if (repeated && result[name] === null) {
+      issues.push({ path: childPath, message: 'A null list cannot have entries' });
+    } else if (repeated) {
       const list = (result[name] as unknown[] | undefined) ?? [];
       list.push(value);
       result[name] = list;

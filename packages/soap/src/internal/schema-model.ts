@@ -60,7 +60,10 @@ export interface Field {
   minOccurs: number;
   /** Undefined = unbounded (only for repeated fields); 1 otherwise. */
   maxOccurs: number | undefined;
+  /** Each occurrence may be `xsi:nil` (for repeated fields: the array's items are nullable). */
   nullable: boolean;
+  /** Repeated field whose array itself is nullable: a single `xsi:nil` element stands for `null`. */
+  listNullable?: boolean;
   /** Present in JSON Schema `required` (optional and defaulted fields are not). */
   required: boolean;
 }
@@ -245,7 +248,8 @@ function fieldOf(name: string, raw: unknown, required: boolean, resolver: Resolv
         repeated: true,
         minOccurs: required ? minItems : 0,
         maxOccurs: maxItems,
-        nullable: false,
+        nullable: nullable,
+        listNullable: nullable,
         required,
       };
     }
@@ -255,7 +259,8 @@ function fieldOf(name: string, raw: unknown, required: boolean, resolver: Resolv
       repeated: true,
       minOccurs: required ? minItems : 0,
       maxOccurs: maxItems,
-      nullable: item.nullable,
+      nullable: item.nullable || nullable,
+      listNullable: nullable,
       required,
     };
   }
