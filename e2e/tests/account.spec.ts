@@ -44,7 +44,7 @@ test('profile edits and API keys: created once, listed masked, revoked', async (
   await page.getByRole('button', { name: 'Create key' }).click();
   const secret = page.getByTestId('new-api-key').locator('code');
   await expect(secret).toHaveText(/^tp_/);
-  const key = (await secret.innerText()).trim();
+  const key = ((await secret.textContent()) ?? '').trim();
 
   const row = page.getByRole('row', { name: /Inventory sync/ });
   await expect(row).toBeVisible();

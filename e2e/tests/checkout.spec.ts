@@ -16,7 +16,7 @@ test('keyboard only: search → product → cart → checkout → order in histo
   const results = page.getByRole('list', { name: 'Search results' });
   await expect(results.getByTestId('product-card').first()).toBeVisible();
   const inStock = results.getByTestId('product-card').filter({ hasNotText: 'Out of stock' }).first();
-  const productName = (await inStock.locator('.name').innerText()).trim();
+  const productName = ((await inStock.locator('.name').textContent()) ?? '').trim();
   await tabTo(page, inStock.getByRole('link'), 120);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(productName);
@@ -39,7 +39,7 @@ test('keyboard only: search → product → cart → checkout → order in histo
   await tabTo(page, placeOrder);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('order-confirmation')).toBeVisible();
-  const orderId = (await page.getByTestId('order-id').innerText()).trim();
+  const orderId = ((await page.getByTestId('order-id').textContent()) ?? '').trim();
   expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
   await expect(page.getByTestId('cart-count')).toHaveText('0');
 

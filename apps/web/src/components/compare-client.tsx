@@ -293,11 +293,13 @@ export function CompareClient() {
                 </dl>
                 <details open={i === 0}>
                   <summary>Raw request</summary>
-                  <pre>{rawRequestText(r.request)}</pre>
+                  {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable code must be reachable by keyboard (WCAG 2.1.1) */}
+                  <pre tabIndex={0}>{rawRequestText(r.request)}</pre>
                 </details>
                 <details open={i === 0}>
                   <summary>Raw response</summary>
-                  <pre>
+                  {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable code must be reachable by keyboard (WCAG 2.1.1) */}
+                  <pre tabIndex={0}>
                     {r.networkError
                       ? r.networkError
                       : (() => {
