@@ -335,6 +335,18 @@ describe('context, middlewares, hooks and limits', () => {
 });
 
 describe('configuration errors surface at creation', () => {
+  it('types createContext by the router context', () => {
+    const wrong = () =>
+      createSoapHandler({
+        router: createNotesRouter(),
+        namespace: NS,
+        serviceName: 'S',
+        // @ts-expect-error the result must be the router's context type
+        createContext: () => ({ unrelated: true }),
+      });
+    expect(typeof wrong).toBe('function');
+  });
+
   it('refuses bad service names, empty namespaces and duplicate operations', () => {
     const router = createNotesRouter();
     const base = { router, createContext: () => ({ res: undefined, security: undefined }) };

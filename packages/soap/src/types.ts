@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AnyTRPCRouter, TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import type { AnyTRPCRouter, TRPC_ERROR_CODE_KEY, inferRouterContext } from '@trpc/server';
 
 /** SOAP envelope version; the envelope namespace decides it and the content type must agree. */
 export type SoapVersion = '1.1' | '1.2';
@@ -73,7 +73,8 @@ export interface SoapHandlerOptions<TRouter extends AnyTRPCRouter = AnyTRPCRoute
   namespace: string;
   /** WSDL service name, e.g. `NotesService`. */
   serviceName: string;
-  createContext: (opts: SoapCreateContextOptions) => unknown | Promise<unknown>;
+  /** Called once per request, before the procedure; its result is the procedure's `ctx`. */
+  createContext: (opts: SoapCreateContextOptions) => inferRouterContext<TRouter> | Promise<inferRouterContext<TRouter>>;
   /** Default: the `X-Request-Id` response header (one is generated and set when absent). */
   getRequestId?: (req: IncomingMessage, res: ServerResponse) => string;
   limits?: SoapLimits;

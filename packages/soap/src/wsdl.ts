@@ -12,7 +12,13 @@ export interface CreateWsdlOptions {
   address: string;
 }
 
-/** SOAPAction (1.1) / action (1.2) URI of an operation: `<namespace>#<Operation>` style for URNs, `/` for URLs. */
+/**
+ * SOAPAction (1.1) / action (1.2) URI of an operation: `<namespace>#<Operation>` for URNs,
+ * `<namespace>/<Operation>` for http(s) namespaces.
+ *
+ * @example
+ * soapActionOf('urn:triport:soap:v1', 'GetNote'); // 'urn:triport:soap:v1#GetNote'
+ */
 export function soapActionOf(namespace: string, operation: string): string {
   return /^https?:/i.test(namespace) ? `${namespace.replace(/\/$/, '')}/${operation}` : `${namespace}#${operation}`;
 }
