@@ -44,9 +44,11 @@ export function createOrderCall(productIds: readonly number[]): Call {
  * filters per request (uncached: each request is a distinct cache key, so each one reaches Postgres).
  */
 export function searchCall(varying: boolean): Call {
-  const words = ['kettle', 'lamp', 'chair', 'phone', 'laptop', 'backpack', 'speaker', 'wireless', 'steel', 'bamboo'];
+  // Words of the seeded catalog (the same vocabulary as bench/src/search/query-mix.ts). Keys follow the
+  // input schema's order, which SOAP requires.
+  const words = ['laptop', 'headphones', 'espresso', 'running shoes', 'yoga mat', 'keyboard', 'coffee', 'jacket', 'monitor', 'tent'];
   const input = (n: number): Record<string, unknown> =>
-    varying ? { q: words[n % words.length], minPrice: n % 5000, limit: 24 } : { q: 'wireless speaker', limit: 24 };
+    varying ? { q: words[n % words.length], minPrice: n % 5000, limit: 24 } : { q: 'wireless headphones', limit: 24 };
   return {
     procedure: 'catalog.search',
     kind: 'query',
@@ -57,7 +59,7 @@ export function searchCall(varying: boolean): Call {
       return { method: 'GET', path: `/rest/v1/products?${params.toString()}` };
     },
     soapOperation: 'SearchProducts',
-    expectBody: (body) => body.includes('facets') || body.includes('hits') || body.includes('items'),
+    expectBody: (body) => body.includes('items') && body.includes('nextCursor'),
   };
 }
 

@@ -2,12 +2,13 @@
  * `npm run bench [-- --quick]`: tRPC, REST and SOAP side by side on this machine, against the bare
  * node:http limit, createCaller and tRPC's stock standalone adapter, in one run. See bench/README.md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, setupPlacement } from './children.ts';
 import { machineInfo } from './machine.ts';
 import { parseOptions } from './options.ts';
+import { type CpuProfile, summarizeProfile } from './profile.ts';
 import { chartInput, evaluateTargets, renderMarkdown } from './report.ts';
 import { runSuite } from './run-suite.ts';
 import { renderChart } from './svg.ts';
@@ -88,12 +89,38 @@ async function main(): Promise<void> {
     log(`results written to ${path.relative(repoRoot, resultsDir) || '.'}/ (${stamp}.json, latest.json, latest.md, latest.svg)`);
   }
 
+  if (profileDir) summarizeProfiles(profileDir, log);
+
   console.log('\nTargets (informational: the process does not fail on a miss)');
   for (const t of results.targets) {
     const verdict = t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'MISS';
     console.log(`  ${verdict}  ${t.description}: ${t.value === null ? '–' : t.value.toFixed(2)}${t.note ? ` (${t.note})` : ''}`);
   }
   log('done');
+}
+
+/** Writes `summary.txt` beside each child's profiles (the main thread's profile is the largest file). */
+function summarizeProfiles(dir: string, log: (line: string) => void): void {
+  for (const child of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    const childDir = path.join(dir, child.name);
+    const files = readdirSync(childDir).filter((f) => f.endsWith('.cpuprofile'));
+    const main = files.sort((a, b) => statSync(path.join(childDir, b)).size - statSync(path.join(childDir, a)).size)[0];
+    if (!main || readdirSync(childDir).includes('summary.txt')) continue;
+    const s = summarizeProfile(JSON.parse(readFileSync(path.join(childDir, main), 'utf8')) as CpuProfile, 30);
+    const pct = (v: number) => `${(v * 100).toFixed(1).padStart(5)}%`;
+    const text = [
+      `${child.name}: ${(s.busyUs / 1000).toFixed(0)} ms busy of ${(s.totalUs / 1000).toFixed(0)} ms sampled (${main})`,
+      '',
+      'by owner, node internals charged to their nearest non-node caller:',
+      ...s.attributed.slice(0, 20).map((o) => `  ${pct(o.share)}  ${o.owner}`),
+      '',
+      'top functions (self time):',
+      ...s.functions.map((f) => `  ${pct(f.share)}  ${f.name}  ${f.where}`),
+      '',
+    ].join('\n');
+    writeFileSync(path.join(childDir, 'summary.txt'), text);
+    log(`profile summary: ${path.relative(repoRoot, path.join(childDir, 'summary.txt'))}`);
+  }
 }
 
 await main();
