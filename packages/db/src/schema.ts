@@ -82,6 +82,11 @@ export const products = pgTable(
     index('products_search_idx').using('gin', t.searchVector),
     index('products_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
     index('products_category_idx').on(t.categoryId, t.id),
+    // Category pages sorted by price / newest / rating: one ordered index range per leaf category
+    // instead of walking the global sort index past every other category (docs/search.md).
+    index('products_category_price_idx').on(t.categoryId, t.priceCents, t.id),
+    index('products_category_created_idx').on(t.categoryId, t.createdAt, t.id),
+    index('products_category_rating_idx').on(t.categoryId, t.rating, t.id),
     index('products_brand_idx').on(t.brand, t.id),
     index('products_price_idx').on(t.priceCents, t.id),
     index('products_created_idx').on(t.createdAt, t.id),
