@@ -375,7 +375,10 @@ describe('routing and WSDL address', () => {
     expect(await info.text()).toContain(`WSDL at ${server.url}?wsdl`);
     const put = await fetch(server.url, { method: 'PUT', body: 'x' });
     expect(put.status).toBe(405);
-    expect(put.headers.get('allow')).toBe('GET, POST');
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    const head = await fetch(`${server.url}?wsdl`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(1000);
   });
 
   it('derives the address from Host, honours X-Forwarded-* only with trustProxy, prefers publicUrl', async () => {

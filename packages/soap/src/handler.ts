@@ -201,20 +201,22 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
       await handlePost(req, res);
       return true;
     }
-    if (req.method === 'GET' && query === 'wsdl') {
+    // HEAD is answered like GET; node:http drops the body itself.
+    const isGet = req.method === 'GET' || req.method === 'HEAD';
+    if (isGet && query === 'wsdl') {
       send(res, 200, 'text/xml; charset=utf-8', wsdlFor(req));
       return true;
     }
-    if (req.method === 'GET' && query === 'xsd') {
+    if (isGet && query === 'xsd') {
       send(res, 200, 'text/xml; charset=utf-8', xsd);
       return true;
     }
-    if (req.method === 'GET') {
+    if (isGet) {
       const address = options.publicUrl ?? endpointUrl(req, endpointPath, options.trustProxy === true);
       send(res, 200, 'text/plain; charset=utf-8', `${serviceName}: SOAP 1.1/1.2 endpoint. POST envelopes here; WSDL at ${address}?wsdl\n`);
       return true;
     }
-    res.setHeader('allow', 'GET, POST');
+    res.setHeader('allow', 'GET, HEAD, POST');
     send(res, 405, 'text/plain; charset=utf-8', 'POST SOAP messages here; GET ?wsdl for the service description\n');
     return true;
   };
