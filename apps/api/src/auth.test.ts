@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sessions } from '@triport/db';
 import { createTestPostgres, type TestDb } from '@triport/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,5 +157,43 @@ describe('API keys over HTTP', () => {
     expect(raw).not.toContain(cookie.split('=')[1]);
     expect(raw).not.toContain(email); // principals are logged by id
     for (const l of api.logs.filter((x) => x.status !== undefined)) expect(l.requestId).toEqual(expect.any(String));
+  });
+});
+
+describe('WS-Security over SOAP', () => {
+  const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+  const WSU = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+  const TOKEN_PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
+  const security = (username: string, passwordXml: string, extra = '') =>
+    `<wsse:Security xmlns:wsse="${WSSE}" xmlns:wsu="${WSU}"><wsse:UsernameToken><wsse:Username>${username}</wsse:Username>${passwordXml}${extra}</wsse:UsernameToken></wsse:Security>`;
+
+  it('accepts PasswordText with the account password and PasswordDigest keyed by an API key, once per nonce', async () => {
+    const { email, cookie, userId } = await register(api.url);
+    const text = await soapCall(api.url, '<t:Me/>', security(email, `<wsse:Password Type="${TOKEN_PROFILE}#PasswordText">${password}</wsse:Password>`));
+    expect(text.status).toBe(200);
+    expect(text.body).toContain(userId);
+    const wrong = await soapCall(api.url, '<t:Me/>', security(email, `<wsse:Password Type="${TOKEN_PROFILE}#PasswordText">nope nope nope</wsse:Password>`));
+    expect(wrong.body).toContain('<tns:code>UNAUTHORIZED</tns:code>');
+
+    const created = await request(`${api.url}/rest/v1/account/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ name: 'wss' }),
+    });
+    const { key, id } = created.json<{ key: string; id: string }>();
+    const nonce = randomBytes(16);
+    const createdAt = new Date().toISOString();
+    const digest = createHash('sha1').update(nonce).update(createdAt).update(key).digest('base64');
+    const header = security(
+      key.slice(0, key.lastIndexOf('_')),
+      `<wsse:Password Type="${TOKEN_PROFILE}#PasswordDigest">${digest}</wsse:Password>`,
+      `<wsse:Nonce>${nonce.toString('base64')}</wsse:Nonce><wsu:Created>${createdAt}</wsu:Created>`,
+    );
+    const first = await soapCall(api.url, '<t:Me/>', header);
+    expect(first.status).toBe(200);
+    expect(first.body).toContain(id);
+    const replay = await soapCall(api.url, '<t:Me/>', header);
+    expect(replay.body).toContain('<tns:code>UNAUTHORIZED</tns:code>');
+    expect(replay.body).toContain('nonce');
   });
 });

@@ -2,6 +2,7 @@ import { createTestPostgres, type TestDb } from '@triport/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstance, type TestInstance } from './internal/testing/harness.ts';
 import { awayFromWindowEdge, redisPrefix, request, SHARED_REDIS, soapCall, trpcQuery } from './internal/testing/http.ts';
+import { startUpstashProxy } from './internal/testing/upstash-proxy.ts';
 
 let db: TestDb;
 const open: TestInstance[] = [];
@@ -98,5 +99,32 @@ describe('rate limiting across two instances sharing Redis', () => {
     });
     expect(login.status).toBe(401);
     expect(login.headers.get('ratelimit')).toMatch(/^"anonymous";r=2;/);
+  });
+});
+
+describe('the stock @upstash/redis client (UPSTASH_REDIS_REST_URL/_TOKEN)', () => {
+  it('limits exactly across two instances through the REST protocol, and fails closed when it is gone', async () => {
+    const proxy = await startUpstashProxy(SHARED_REDIS, 'proxy-token');
+    const p = redisPrefix();
+    prefixes.push(p);
+    const env = {
+      UPSTASH_REDIS_REST_URL: proxy.url,
+      UPSTASH_REDIS_REST_TOKEN: 'proxy-token',
+      REDIS_PREFIX: p.prefix,
+      RATE_LIMIT_ANONYMOUS: '6/1h',
+      RATE_LIMIT_FAIL: 'closed',
+    };
+    const a = await startInstance(db, env);
+    const b = await startInstance(db, env);
+    open.push(a, b);
+    expect((await request(`${a.url}/healthz`)).json()).toMatchObject({ rateLimitStore: 'upstash', redis: { status: 'disabled' } });
+    await awayFromWindowEdge(3_600_000, 30_000);
+    const replies = [];
+    for (let i = 0; i < 8; i += 1) replies.push(await request(trpcQuery(i % 2 ? b.url : a.url, 'auth.me')));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(replies.map((r) => /r=(\d+)/.exec(r.headers.get('ratelimit') ?? '')?.[1])).toEqual(['5', '4', '3', '2', '1', '0', '0', '0']);
+    await proxy.close();
+    const refused = await request(trpcQuery(a.url, 'auth.me'));
+    expect(refused.status).toBe(503);
   });
 });

@@ -44,12 +44,23 @@ function outcomeOfStatus(status: number): string {
 /** Log line + metrics, once per request, when its head is written. */
 function createResponseListener(api: ApiServices): ResponseListener {
   const { logger, metrics } = api;
+  // Label lookups hash their values on every call: keep the children per label set instead.
+  const children = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
   return {
     onHead(res, status, totalMs) {
       const outcome = status < 400 ? 'ok' : (res.errorCode ?? outcomeOfStatus(status));
       const procedure = res.observation.procedure ?? '-';
-      metrics.requests.labels(res.style, procedure, outcome).inc();
-      metrics.requestSeconds.labels(res.style, procedure, outcome).observe(totalMs / 1000);
+      const labels = `${res.style}\0${procedure}\0${outcome}`;
+      let child = children.get(labels);
+      if (!child) {
+        child = {
+          count: metrics.requests.labels(res.style, procedure, outcome),
+          seconds: metrics.requestSeconds.labels(res.style, procedure, outcome),
+        };
+        children.set(labels, child);
+      }
+      child.count.inc();
+      child.seconds.observe(totalMs / 1000);
       const principal = res.principal;
       logger.info({
         requestId: res.requestId,
