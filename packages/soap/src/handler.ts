@@ -49,7 +49,10 @@ interface Envelope {
 function openEnvelope(root: XmlElement, version: SoapVersion): Envelope {
   const expected = version === '1.1' ? SOAP11_ENV : SOAP12_ENV;
   if (root.local !== 'Envelope' || root.ns !== expected) {
-    throw new SoapProtocolError('BAD_REQUEST', `Expected a SOAP ${version} Envelope`, { kind: 'VersionMismatch' });
+    // SOAP 1.2 Appendix A: a SOAP 1.1 envelope gets a SOAP 1.1 VersionMismatch fault (with Upgrade),
+    // whatever the content type; the envelope namespace decides.
+    const respondAs = root.local === 'Envelope' && root.ns === SOAP11_ENV ? '1.1' : version;
+    throw new SoapProtocolError('BAD_REQUEST', `Expected a SOAP ${version} Envelope`, { kind: 'VersionMismatch', respondAs });
   }
   if (!isBlank(root.text)) throw new SoapProtocolError('BAD_REQUEST', 'Text is not allowed in the Envelope');
   let header: XmlElement | undefined;
@@ -184,7 +187,8 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
       } catch {
         // Logging failures must not replace the fault.
       }
-      const fault = renderSoapFault({ error, version, namespace, requestId });
+      const faultVersion = error instanceof SoapProtocolError ? (error.respondAs ?? version) : version;
+      const fault = renderSoapFault({ error, version: faultVersion, namespace, requestId });
       // The body may not have been read (too large, wrong type): don't keep the connection.
       if (!req.complete) res.setHeader('connection', 'close');
       send(res, fault.status, fault.contentType, fault.body);

@@ -105,8 +105,14 @@ const cases: Case[] = [
     expect: { status: 500, fault: 'soap:VersionMismatch', code: 'BAD_REQUEST' },
   },
   {
-    name: 'SOAP 1.1 envelope sent as application/soap+xml',
+    name: 'SOAP 1.1 envelope sent as application/soap+xml (answered in 1.1)',
     body: env11('<t:Ping/>'),
+    headers: { 'content-type': SOAP12 },
+    expect: { status: 500, fault: 'soap:VersionMismatch', code: 'BAD_REQUEST', contains: '<soap12:SupportedEnvelope qname="e12:Envelope"' },
+  },
+  {
+    name: 'unknown envelope namespace as application/soap+xml (answered in 1.2)',
+    body: `<s:Envelope xmlns:s="urn:not-soap"><s:Body/></s:Envelope>`,
     headers: { 'content-type': SOAP12 },
     expect: { status: 500, fault: 'env:VersionMismatch', code: 'BAD_REQUEST' },
   },

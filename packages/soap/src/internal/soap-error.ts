@@ -1,5 +1,5 @@
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
-import type { SoapFieldIssue } from '../types.ts';
+import type { SoapFieldIssue, SoapVersion } from '../types.ts';
 
 /** SOAP-level fault kinds that are not plain Client/Server faults. */
 export type SoapFaultKind = 'VersionMismatch' | 'MustUnderstand';
@@ -19,11 +19,18 @@ export class SoapProtocolError extends Error {
   readonly kind: SoapFaultKind | undefined;
   readonly issues: SoapFieldIssue[];
   readonly notUnderstood: NotUnderstoodHeader[];
+  /** Answer in this SOAP version whatever the request's content type said. */
+  readonly respondAs: SoapVersion | undefined;
 
   constructor(
     code: TRPC_ERROR_CODE_KEY,
     message: string,
-    extra: { kind?: SoapFaultKind; issues?: SoapFieldIssue[]; notUnderstood?: NotUnderstoodHeader[] } = {},
+    extra: {
+      kind?: SoapFaultKind;
+      issues?: SoapFieldIssue[];
+      notUnderstood?: NotUnderstoodHeader[];
+      respondAs?: SoapVersion;
+    } = {},
   ) {
     super(message);
     this.name = 'SoapProtocolError';
@@ -31,6 +38,7 @@ export class SoapProtocolError extends Error {
     this.kind = extra.kind;
     this.issues = extra.issues ?? [];
     this.notUnderstood = extra.notUnderstood ?? [];
+    this.respondAs = extra.respondAs;
   }
 }
 
