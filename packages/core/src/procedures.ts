@@ -1,5 +1,7 @@
-import type { Principal } from './context.ts';
+import type { TRPCError } from '@trpc/server';
+import type { Context, Principal } from './context.ts';
 import { appError } from './errors.ts';
+import { isDatabaseUnavailable } from './internal/database-unavailable.ts';
 import { baseProcedure, middleware } from './trpc.ts';
 
 /**
@@ -18,7 +20,7 @@ const rateLimit = middleware(async ({ ctx, meta, path, next }) => {
   const limiter = ctx.services.rateLimiter;
   if (!limiter) {
     if (ctx.authError) throw ctx.authError;
-    return next();
+    return unavailableOnLostDatabase(ctx, await next());
   }
   const started = performance.now();
   const decision = await limiter.check(ctx.principal, ctx.clientIp, meta?.cost ?? 1);
@@ -31,9 +33,23 @@ const rateLimit = middleware(async ({ ctx, meta, path, next }) => {
     throw appError('RATE_LIMITED', `Rate limit exceeded; retry in ${decision.retryAfterSeconds} s`);
   }
   // After the limit: rejected credentials spend the caller's (anonymous, per-IP) budget.
-  if (ctx.authError) throw ctx.authError;
-  return next();
+  if (ctx.authError) {
+    if (ctx.authError.code === 'SERVICE_UNAVAILABLE') ctx.setHeader('Retry-After', '1');
+    throw ctx.authError;
+  }
+  return unavailableOnLostDatabase(ctx, await next());
 });
+
+/**
+ * A lost database connection (backend terminated, server restarting, connection refused) is
+ * UNAVAILABLE + `Retry-After`, not INTERNAL: Postgres rolled the transaction back, the pool reconnects
+ * on the next query, and the client may simply retry.
+ */
+function unavailableOnLostDatabase<R extends { ok: true } | { ok: false; error: TRPCError }>(ctx: Context, result: R): R {
+  if (result.ok || !isDatabaseUnavailable(result.error.cause)) return result;
+  ctx.setHeader('Retry-After', '1');
+  throw appError('UNAVAILABLE', 'The database is temporarily unavailable; retry shortly', result.error.cause);
+}
 
 export const publicProcedure = baseProcedure.use(rateLimit);
 
