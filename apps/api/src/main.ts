@@ -1,13 +1,37 @@
 import { loadConfig } from './config.ts';
+import { applyServerTimeouts, createGracefulShutdown, installDriverCrashGuard, serverTimeoutsFromEnv } from './lifecycle/index.ts';
 import { createApiServer } from './server.ts';
 import { createServices } from './services.ts';
 
+/** Drain budget on SIGTERM/SIGINT (`API_SHUTDOWN_TIMEOUT_MS`, default 10 s). */
+function shutdownTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.API_SHUTDOWN_TIMEOUT_MS ?? 10_000);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`API_SHUTDOWN_TIMEOUT_MS must be a positive integer, got "${env.API_SHUTDOWN_TIMEOUT_MS}"`);
+  return value;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  const timeouts = serverTimeoutsFromEnv(process.env);
+  const drainMs = shutdownTimeoutMs(process.env);
   const api = await createServices(config).catch((error: unknown) =>
     fail('open the database (is DATABASE_URL reachable?) and migrate it', error),
   );
+  installDriverCrashGuard({
+    onSwallowed: (error) => api.logger.warn({ err: error.message }, 'Database driver wrote to a closed connection; the affected query already failed'),
+    onFatal: (error) => {
+      api.logger.fatal({ err: error instanceof Error ? error.stack : String(error) }, 'Uncaught exception');
+      api.logger.flush();
+      process.exit(1);
+    },
+  });
   const server = createApiServer(api);
+  applyServerTimeouts(server, timeouts);
+  const shutdown = createGracefulShutdown(server, {
+    release: () => api.close(),
+    timeoutMs: drainMs,
+    log: (level, message, fields) => api.logger[level](fields ?? {}, message),
+  });
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`listen on port ${config.port}: it is already in use (set API_PORT)`, error);
     fail('start the HTTP server', error);
@@ -19,13 +43,15 @@ async function main(): Promise<void> {
     );
   });
 
-  const stop = () => {
-    server.close(() => void api.close().then(() => {
+  const stop = (signal: NodeJS.Signals) => {
+    api.logger.info({ signal }, 'Shutting down');
+    // A second signal while draining means "now".
+    process.once(signal, () => process.exit(1));
+    void shutdown().then((result) => {
+      api.logger.info(result, result.drained ? 'Drained; exiting' : 'Drain cut short; exiting');
       api.logger.flush();
-      process.exit(0);
-    }));
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
+      process.exit(result.drained ? 0 : 1);
+    });
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -1,0 +1,6 @@
+export { applyServerTimeouts, defaultServerTimeouts, serverTimeoutsFromEnv } from './server-timeouts.ts';
+export type { ServerTimeouts } from './server-timeouts.ts';
+export { createGracefulShutdown } from './graceful-shutdown.ts';
+export type { GracefulShutdownOptions, ShutdownResult } from './graceful-shutdown.ts';
+export { installDriverCrashGuard, isPostgresWriteAfterClose } from './driver-crash-guard.ts';
+export type { DriverCrashGuardOptions } from './driver-crash-guard.ts';
