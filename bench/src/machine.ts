@@ -14,7 +14,8 @@ export function machineInfo(placement: string, loadAtStart: number): MachineInfo
   };
   return {
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-    cores: os.availableParallelism(),
+    // os.cpus(), not availableParallelism(): the harness pins itself to one core before this runs.
+    cores: os.cpus().length,
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     nodeVersion: process.versions.node,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,

@@ -12,7 +12,8 @@ export interface BenchOptions {
   scenarios: ScenarioId[];
   pgliteScenarios: ScenarioId[];
   pglite: boolean;
-  stampede: { requests: number; instances: number };
+  /** `reference`: also stampede the createCaller reference (core's cache alone, exact query count). */
+  stampede: { requests: number; instances: number; reference: boolean };
   /** `--cpu-prof` on every server child, profiles in bench/results/profiles/. */
   profile: boolean;
   logLevel: string;
@@ -52,7 +53,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   for (const s of only ?? []) if (!FULL_SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${FULL_SCENARIOS.join(', ')})`);
   const styles = values.get('styles')?.split(',').map((s) => s.trim()) as Style[] | undefined;
   for (const s of styles ?? []) if (!STYLES.includes(s)) throw new Error(`--styles: unknown style "${s}" (${STYLES.join(', ')})`);
-  const scenarios = only ?? (quick ? (['product-cached', 'product-ratelimit'] as ScenarioId[]) : FULL_SCENARIOS);
+  const scenarios = only ?? (quick ? (['product-cached'] as ScenarioId[]) : FULL_SCENARIOS);
   return {
     quick,
     durationSec: num('duration', quick ? 1.5 : 4),
@@ -65,7 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     scenarios,
     pgliteScenarios: scenarios.filter((s) => s === 'product-cached' || s === 'search-cached'),
     pglite: !quick && !flags.has('--no-pglite'),
-    stampede: quick ? { requests: 1_000, instances: 1 } : { requests: 10_000, instances: 2 },
+    stampede: quick ? { requests: 1_000, instances: 1, reference: false } : { requests: 10_000, instances: 2, reference: true },
     profile: flags.has('--profile'),
     logLevel: values.get('log-level') ?? 'warn',
     write: !flags.has('--no-write'),

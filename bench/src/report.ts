@@ -93,7 +93,7 @@ export function chartInput(results: BenchResults): ChartInput {
   const m = results.machine;
   return {
     title: 'Triport: tRPC vs REST vs SOAP on the same procedures',
-    subtitle: `${m.cpuModel}, ${m.cores} cores, Node ${m.nodeVersion}, ${results.settings.connections} connections × ${results.settings.durationSec} s, commit ${m.commit.slice(0, 7)}, ${results.finishedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    subtitle: `${m.cpuModel}, ${m.cores} cores (server on one, load generator on the other), Node ${m.nodeVersion}, load avg ${m.loadAverage.start}, ${results.settings.connections} connections × ${results.settings.durationSec} s, commit ${m.commit.slice(0, 7)}, ${results.finishedAt.slice(0, 16).replace('T', ' ')} UTC`,
     groups,
   };
 }

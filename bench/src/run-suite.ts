@@ -29,7 +29,7 @@ export interface SuiteOptions {
   styles?: Style[];
   /** Write V8 CPU profiles of server children here. */
   profileDir?: string;
-  stampede?: { requests: number; instances: number };
+  stampede?: { requests: number; instances: number; reference: boolean };
   log(line: string): void;
 }
 
@@ -231,7 +231,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
           instances: options.stampede.instances,
           productId: Math.floor(options.products / 2) + 7,
           startApi: () => startServer({ name: `api-stampede-${options.id}`, script: apiEntry, env: { ...commonEnv, ...apiEnv }, portVariable: 'API_PORT' }),
-          startCaller: databaseUrl
+          startCaller: databaseUrl && options.stampede.reference
             ? () => startServer({ name: 'caller-stampede', script: referenceEntry, args: ['caller'], env: { BENCH_DATABASE_URL: databaseUrl }, portVariable: 'BENCH_PORT' })
             : undefined,
           countPkScans,
