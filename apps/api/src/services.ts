@@ -2,6 +2,7 @@ import {
   type AuthSettings,
   type CacheOutcome,
   createAuthSettings,
+  deleteExpiredSessions,
   createMemoryNonceStore,
   createMemoryRateLimitStore,
   createRateLimiter,
@@ -121,6 +122,10 @@ export async function createServices(config: ApiConfig, options: CreateServicesO
 
   const ownDatabase = !options.database;
   const db = database;
+  const housekeeping = setInterval(() => {
+    deleteExpiredSessions(db.db).catch((error: unknown) => logger.warn({ err: errorText(error) }, 'Expired-session cleanup failed'));
+  }, 3_600_000);
+  housekeeping.unref();
   return {
     config,
     services: { db: db.db, cache, rateLimiter, auth },
@@ -134,6 +139,7 @@ export async function createServices(config: ApiConfig, options: CreateServicesO
     redis,
     redisStatus: () => (!redis ? 'disabled' : redis.status === 'ready' ? 'up' : 'down'),
     async close() {
+      clearInterval(housekeeping);
       await cache.close();
       subscriber?.disconnect();
       redis?.disconnect();

@@ -15,7 +15,7 @@ export type { Authentication, RequestCredentials, SoapCredentials } from './auth
 export { createApiKey, revokeApiKey, verifyApiKey } from './auth/api-keys.ts';
 export type { ApiKeySummary } from './auth/api-keys.ts';
 export { hashPassword, verifyPassword } from './auth/password.ts';
-export { createSession, deleteSession, resolveSession } from './auth/sessions.ts';
+export { createSession, deleteExpiredSessions, deleteSession, resolveSession } from './auth/sessions.ts';
 export { clearSessionCookies, readSessionToken, SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE, sessionCookie } from './auth/cookies.ts';
 export { createAuthSettings, defaultAuthSettings } from './auth/settings.ts';
 export type { AuthSettings } from './auth/settings.ts';

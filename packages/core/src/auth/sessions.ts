@@ -1,5 +1,5 @@
 import { type Database, sessions, users } from '@triport/db';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Principal } from '../context.ts';
 import { newSessionToken, sha256Hex } from './tokens.ts';
 
@@ -57,4 +57,15 @@ export async function resolveSession(db: Database, token: string, ttlMs: number)
 /** Ends a session (logout). */
 export async function deleteSession(db: Database, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/**
+ * Deletes sessions past their expiry (housekeeping; expired sessions are already ignored on read).
+ *
+ * @example
+ * setInterval(() => void deleteExpiredSessions(db), 3_600_000).unref();
+ */
+export async function deleteExpiredSessions(db: Database): Promise<number> {
+  const rows = await db.delete(sessions).where(lt(sessions.expiresAt, new Date())).returning({ id: sessions.id });
+  return rows.length;
 }
