@@ -102,6 +102,19 @@ describe('rate limiting across two instances sharing Redis', () => {
   });
 });
 
+describe('one middleware on every procedure', () => {
+  it('charges each call of a tRPC batch and reports it in one log line', async () => {
+    const [a] = await pair('10/1h');
+    await awayFromWindowEdge(3_600_000, 30_000);
+    const batch = await request(`${a.url}/trpc/auth.me,auth.me,auth.me?batch=1&input=${encodeURIComponent('{}')}`);
+    expect(batch.status).toBe(200);
+    expect(batch.json<unknown[]>()).toHaveLength(3);
+    expect(batch.headers.get('ratelimit')).toMatch(/^"anonymous";r=7;/);
+    const line = a.logs.find((l) => l.requestId === batch.headers.get('x-request-id'));
+    expect(line).toMatchObject({ procedure: 'auth.me,auth.me,auth.me', status: 200, style: 'trpc' });
+  });
+});
+
 describe('the stock @upstash/redis client (UPSTASH_REDIS_REST_URL/_TOKEN)', () => {
   it('limits exactly across two instances through the REST protocol, and fails closed when it is gone', async () => {
     const proxy = await startUpstashProxy(SHARED_REDIS, 'proxy-token');

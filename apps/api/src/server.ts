@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { type AppRouter, appRouter, type SoapCredentials, vocabularyOf } from '@triport/core';
+import { type AppRouter, appRouter, SESSION_COOKIE_PLAIN, type SoapCredentials, vocabularyOf } from '@triport/core';
 import { queryRows } from '@triport/db';
 import { createRestHandler } from '@triport/rest';
 import { createSoapHandler } from '@triport/soap';
@@ -108,6 +108,13 @@ export function createApiServer(api: ApiServices): ApiServer {
     createContext: ({ req, res }) => buildContext(api, req, res as GatewayResponse, 'rest'),
     getRequestId: (_req, res) => (res as GatewayResponse).requestId,
     cors: api.config.corsOrigins.length > 0 ? { origins: api.config.corsOrigins, credentials: true } : undefined,
+    openapi: {
+      title: 'Triport REST API',
+      version: '1.0.0',
+      description:
+        'Authenticate with `Authorization: Bearer tp_<plan>_<id>_<secret>` (API keys: POST /account/api-keys) or the storefront session cookie. Responses carry RateLimit-Policy / RateLimit fields; 429 carries Retry-After.',
+      sessionCookieName: SESSION_COOKIE_PLAIN,
+    },
     onError: ({ error, req }) => reportError(req as GatewayRequest, error),
   });
   const soap = createSoapHandler({
