@@ -82,6 +82,9 @@ export const searchOutputSchema = z.object({
   nextCursor: z.string().nullable(),
   /** Matches with every filter applied; null when facets were not requested. */
   total: z.int().nonnegative().nullable(),
+  countsApproximate: z
+    .boolean()
+    .describe('True when total and facet counts were taken from the enclosing price bands / rating step (large catalogs, browse with off-edge price or rating filters): upper bounds'),
   query: z.object({
     q: z.string().nullable().describe('The query as understood (normalized)'),
     mode: z.enum(['browse', 'fulltext', 'prefix', 'corrected', 'fuzzy']),

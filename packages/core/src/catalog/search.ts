@@ -21,6 +21,8 @@ interface TextMatch {
 
 interface Filters {
   category?: SQL;
+  /** The selected category and its descendants (absent without a category filter). */
+  categoryIds?: number[];
   brand?: SQL;
   price?: SQL;
   rating?: SQL;
@@ -61,7 +63,8 @@ function buildFilters(input: SearchInput, tree: CategoryTree): Filters {
   const f: Filters = {};
   if (input.category !== undefined) {
     const node = tree.bySlug.get(input.category);
-    f.category = node ? sql`p.category_id IN (${sql.join(subtreeIds(tree, node).map((id) => sql`${id}::int`), sql`, `)})` : sql`false`;
+    f.categoryIds = node ? subtreeIds(tree, node) : [];
+    f.category = node ? sql`p.category_id IN (${sql.join(f.categoryIds.map((id) => sql`${id}::int`), sql`, `)})` : sql`false`;
   }
   if (input.brand?.length) f.brand = sql`p.brand IN (${sql.join([...new Set(input.brand)].map((b) => sql`${b}::text`), sql`, `)})`;
   const price: SQL[] = [];
@@ -152,15 +155,32 @@ interface PageRow extends Record<string, unknown> {
   sort_key: string;
 }
 
+const pageColumns = sql`p.id, p.sku, p.slug, p.name, p.description, p.brand, p.category_id, p.price_cents, p.currency, p.stock,
+  p.rating, p.rating_count, p.tags, p.created_at`;
+
 async function fetchPage(db: Database, text: TextMatch | null, filters: Filters, plan: SortPlan, cursor: SearchCursor | null, limit: number) {
-  const where = and([text?.where, filters.category, filters.brand, filters.price, filters.rating, filters.stock, cursor ? plan.after(cursor) : undefined]);
+  const after = cursor ? plan.after(cursor) : undefined;
+  const rest = [filters.brand, filters.price, filters.rating, filters.stock, after];
+  let source = sql`products p`;
+  let where = and([text?.where, filters.category, ...rest]);
+  // Browsing several categories in a sort order: one ordered range per category on the
+  // (category_id, sort key, id) indexes, merged, instead of walking the global sort index past every
+  // other category or sorting the whole department (bench/results/search-plans.md).
+  const ids = filters.categoryIds;
+  if (!text && ids && ids.length > 1) {
+    const branches = ids.map(
+      (id) => sql`(SELECT ${pageColumns} FROM products p WHERE ${and([sql`p.category_id = ${id}::int`, ...rest])} ORDER BY ${plan.orderBy} LIMIT ${limit + 1})`,
+    );
+    source = sql`(${sql.join(branches, sql` UNION ALL `)}) p`;
+    where = sql`true`;
+  }
   return queryRows<PageRow>(
     db,
     sql`SELECT p.id, p.sku, p.slug, p.name, p.description, p.brand, p.category_id, c.slug AS category_slug, c.name AS category_name,
                p.price_cents, p.currency, p.stock, p.rating, p.rating_count, array_to_json(p.tags)::text AS tags_json,
                to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
                ${plan.keyText} AS sort_key
-        FROM products p JOIN categories c ON c.id = p.category_id
+        FROM ${source} JOIN categories c ON c.id = p.category_id
         WHERE ${where}
         ORDER BY ${plan.orderBy}
         LIMIT ${limit + 1}`,
@@ -299,9 +319,14 @@ async function correctTokens(db: Database, tokens: string[]): Promise<string[] |
   return changed ? corrected : null;
 }
 
+/**
+ * Whether the words match anything at all, filters aside. Deliberately a count, not EXISTS: for an
+ * unknown word the planner expects an early hit and picks a sequential scan for EXISTS (3 s on 1M
+ * rows, see bench/results/search-plans.md), while the count goes through the GIN index.
+ */
 async function textMatches(db: Database, text: TextMatch): Promise<boolean> {
-  const [row] = await queryRows<{ hit: boolean }>(db, sql`SELECT EXISTS (SELECT 1 FROM products p WHERE ${text.where}) AS hit`);
-  return row?.hit === true;
+  const [row] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM products p WHERE ${text.where}`);
+  return (row?.n ?? 0) > 0;
 }
 
 /**
@@ -314,6 +339,22 @@ async function textMatches(db: Database, text: TextMatch): Promise<boolean> {
 export interface SearchOptions {
   /** Cached catalog-wide counts; when given, browsing without text takes its facets from them. */
   facetCube?: () => Promise<FacetCube>;
+  /** Catalog size up to which off-edge browse filters are counted exactly in SQL (default 100,000). */
+  exactCountLimit?: number;
+}
+
+const defaultExactCountLimit = 100_000;
+
+function cubeSize(cube: FacetCube): number {
+  let n = 0;
+  for (const row of cube.rows) n += row[5];
+  return n;
+}
+
+/** Band indexes covering [minPrice, maxPrice]. */
+function enclosingBands(input: SearchInput): [number, number] {
+  const inBand = (cents: number) => priceBands.findIndex(([min, max]) => cents >= min && (max === null || cents < max));
+  return [input.minPrice === undefined ? 0 : inBand(input.minPrice), input.maxPrice === undefined ? priceBands.length - 1 : inBand(input.maxPrice)];
 }
 
 export async function searchProducts(db: Database, tree: CategoryTree, input: SearchInput, options: SearchOptions = {}): Promise<SearchOutput> {
@@ -331,18 +372,34 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
 
   // Text without a single word (emoji, punctuation only): nothing can match.
   if (q.text && !text) {
-    return { items: [], nextCursor: null, total: input.facets ? 0 : null, query: query(null), facets: input.facets ? buildFacets([], input, tree).facets : null };
+    return {
+      items: [],
+      nextCursor: null,
+      total: input.facets ? 0 : null,
+      countsApproximate: false,
+      query: query(null),
+      facets: input.facets ? buildFacets([], input, tree).facets : null,
+    };
   }
 
+  let approximate = false;
   const facetsFor = async (t: TextMatch | null): Promise<FacetRow[]> => {
-    const bandRange = t === null && options.facetCube ? cubeBandRange(input, priceBands) : null;
-    if (!bandRange || !options.facetCube) return fetchFacets(db, t, filters);
+    if (t !== null || !options.facetCube) return fetchFacets(db, t, filters);
+    const cube = await options.facetCube();
+    let bandRange = cubeBandRange(input, priceBands);
+    if (!bandRange) {
+      // Price or rating off the cube's edges: exact SQL on small catalogs; on large ones the enclosing
+      // bands and rating step (counts can only be higher), flagged as approximate.
+      if (cubeSize(cube) <= (options.exactCountLimit ?? defaultExactCountLimit)) return fetchFacets(db, t, filters);
+      bandRange = enclosingBands(input);
+      approximate = true;
+    }
     const node = input.category === undefined ? undefined : tree.bySlug.get(input.category);
-    return cubeFacetRows(await options.facetCube(), {
+    return cubeFacetRows(cube, {
       categoryIds: input.category === undefined ? null : new Set(node ? subtreeIds(tree, node) : []),
       brands: input.brand?.length ? new Set(input.brand) : null,
       bandRange,
-      minRating: input.minRating ?? 0,
+      minRating: Math.floor(input.minRating ?? 0),
       inStock: input.inStock === true,
     });
   };
@@ -361,11 +418,14 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
   // Nothing found for the words as typed (not merely filtered away): correct typos, then try fuzzy names.
   if (text && result.rows.length === 0 && q.tokens.length > 0 && !(await textMatches(db, text))) {
     const corrected = await correctTokens(db, q.tokens);
-    let fallback: TextMatch | null = corrected ? prefixMatch(corrected, 'corrected', corrected.join(' ')) : null;
-    if (fallback && !(await textMatches(db, fallback))) fallback = null;
-    fallback ??= fuzzyMatch(q);
-    text = fallback;
-    result = await run(text);
+    if (corrected) {
+      text = prefixMatch(corrected, 'corrected', corrected.join(' '));
+      result = await run(text);
+    }
+    if (!corrected || (result.rows.length === 0 && !(await textMatches(db, text)))) {
+      text = fuzzyMatch(q);
+      result = await run(text);
+    }
   }
 
   const hasMore = result.rows.length > input.limit;
@@ -377,6 +437,7 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
     items: rows.map((r) => toHit(r, highlightTokens)),
     nextCursor: hasMore && last ? encodeSearchCursor({ key: last.sort_key, id: last.id }, fingerprint) : null,
     total: facets?.total ?? null,
+    countsApproximate: approximate,
     query: query(text),
     facets: facets?.facets ?? null,
   };
