@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, scryptSync } from 'node:crypto';
 import { sessions, users } from '@triport/db';
+import { createDb } from '@triport/db';
 import { createTestPostgres, type TestDb } from '@triport/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +167,26 @@ describe('API keys', () => {
       await expect(authenticateRequest(t.db, settings, { authorization })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     }
     expect((await authenticateRequest(t.db, settings, { authorization: `Bearer ${key}` })).principal.kind).toBe('apiKey');
+  });
+
+  it('does the same work for every rejected key: one lookup, one hash, one compare', async () => {
+    // Equal work is what keeps timing flat (timing itself is not asserted: no timed tests).
+    const statements: string[] = [];
+    const counted = await createDb({ url: t.url, maxConnections: 1, onQuery: (q) => statements.push(q) });
+    try {
+      const { principal } = await signedInUser();
+      const { key, id } = await callerFor(principal).caller.account.apiKeys.create({ name: 'timing' });
+      await callerFor(principal).caller.account.apiKeys.revoke({ id });
+      const cases = ['garbage', `tp_free_zzzzzzzzzzzz_${key.slice(-64)}`, `${key.slice(0, -1)}0`, key];
+      for (const presented of cases) {
+        statements.length = 0;
+        expect(await verifyApiKey(counted.db, presented)).toBeNull();
+        expect(statements).toHaveLength(1);
+        expect(statements[0]).toContain('from "api_keys"');
+      }
+    } finally {
+      await counted.close();
+    }
   });
 
   it('verifies SOAP credentials: API key, PasswordText, PasswordDigest with replay and freshness checks', async () => {
