@@ -1,4 +1,5 @@
 import { createTestPostgres, type TestDb } from '@triport/db/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstance, type TestInstance } from './internal/testing/harness.ts';
 import { request, trpcQuery, until } from './internal/testing/http.ts';
@@ -64,5 +65,26 @@ describe('Redis stopped mid-run', () => {
     expect(after.status).toBe(200);
     expect(after.headers.get('ratelimit')).toMatch(/^"anonymous";r=\d+;t=\d+$/);
     expect((await request(`${closed.url}/healthz`)).status).toBe(200);
+  });
+
+  it('does not wait for a Redis that stops answering (command timeout, then the fail policy)', async () => {
+    const closed = await startInstance(db, {
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: 'hung:',
+      RATE_LIMIT_ANONYMOUS: '1000/1h',
+      RATE_LIMIT_FAIL: 'closed',
+      REDIS_TIMEOUT_MS: '150',
+    });
+    open.push(closed);
+    expect((await request(trpcQuery(closed.url, 'auth.me'))).status).toBe(200);
+    const admin = new Redis(redis.url);
+    // The server blocks for 3 s; a request that waited for it would end with 200 after the sleep.
+    const sleeping = admin.call('DEBUG', 'SLEEP', '3');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reply = await request(trpcQuery(closed.url, 'auth.me'));
+    expect(reply.status).toBe(503);
+    await sleeping;
+    admin.disconnect();
+    await until(async () => (await request(trpcQuery(closed.url, 'auth.me'))).status === 200);
   });
 });

@@ -161,9 +161,10 @@ function createRateLimitStore(config: ApiConfig, redis: Redis | undefined): Rate
     return createUpstashStore({ kind: 'upstash', redis: client, prefix, policies: config.rateLimits, timeoutMs: config.redisTimeoutMs });
   }
   if (redis) {
-    // The adapter implements the evalsha/eval slice of @upstash/redis that the limiter calls.
+    // The adapter implements the evalsha/eval slice of @upstash/redis that the limiter calls. ioredis'
+    // commandTimeout already bounds every call, so the library's per-call race timer is switched off.
     const adapter = new IoredisUpstashAdapter(redis) as unknown as UpstashRedisLike;
-    return createUpstashStore({ kind: 'redis', redis: adapter, prefix, policies: config.rateLimits, timeoutMs: config.redisTimeoutMs });
+    return createUpstashStore({ kind: 'redis', redis: adapter, prefix, policies: config.rateLimits, timeoutMs: 0 });
   }
   return createMemoryRateLimitStore(config.rateLimits);
 }

@@ -21,6 +21,7 @@ export function createUpstashStore(options: {
   redis: UpstashRedisLike;
   prefix: string;
   policies: RateLimitPolicies;
+  /** The library's own race timer (one per call); 0 disables it when the client already times out (ioredis `commandTimeout`). */
   timeoutMs?: number;
 }): RateLimitStore {
   const make = (tier: LimitTier) =>
