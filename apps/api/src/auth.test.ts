@@ -81,6 +81,11 @@ describe('sessions over HTTP', () => {
     expect(meOf(await request(trpcQuery(api.url, 'auth.me'), { headers: { cookie: second } })).kind).toBe('anonymous');
 
     const third = cookieOf(await trpcMutation(api.url, 'auth.login', { email, password }));
+    // Sliding renewal on a public, cacheable read: the renewed cookie makes the response private.
+    await db.db.update(sessions).set({ expiresAt: new Date(Date.now() + 60_000) });
+    const renewed = await request(`${api.url}/rest/v1/auth/me`, { headers: { cookie: third } });
+    expect(renewed.headers.getSetCookie()[0]).toMatch(new RegExp(`^${third}; Path=/; Max-Age=\\d+; HttpOnly; SameSite=Lax$`));
+    expect(renewed.headers.get('cache-control')).toBe('private, no-store');
     await db.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) });
     expect(meOf(await request(trpcQuery(api.url, 'auth.me'), { headers: { cookie: third } })).kind).toBe('anonymous');
   });

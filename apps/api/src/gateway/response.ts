@@ -47,6 +47,8 @@ export class GatewayResponse extends ServerResponse<GatewayRequest> implements T
       this.#headWritten = true;
       const totalMs = performance.now() - this.started;
       this.setHeader('Server-Timing', `${this.#timings}total;dur=${totalMs.toFixed(2)}`);
+      // A session cookie (login, or a sliding renewal on a public read) must never sit in a shared cache.
+      if (this.hasHeader('set-cookie')) this.setHeader('Cache-Control', 'private, no-store');
       this.listener.onHead(this, statusCode, totalMs);
     }
     return Reflect.apply(ServerResponse.prototype.writeHead, this, [statusCode, ...rest]) as this;
