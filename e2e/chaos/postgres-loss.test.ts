@@ -1,10 +1,10 @@
+import { demoCredentials } from '@triport/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosDatabase, createChaosDatabase, type Ledger, readLedger, stockSnapshot } from './support/database.ts';
+import { recordFigure } from './support/figures.ts';
 import { eventually, sleep, startLoad } from './support/load.ts';
 import { type ApiProcess, killAllApis, startApi } from './support/processes.ts';
 import { type Call, type Reply, type Style, send, styles, tally } from './support/styles.ts';
-import { demoCredentials } from '@triport/db';
-import { recordFigure } from './support/figures.ts';
 
 let database: ChaosDatabase;
 let api: ApiProcess;
@@ -74,11 +74,14 @@ describe('Postgres connection loss', () => {
       { procedure: 'catalog.search', input: { q: 'shoe', limit: 5 } },
       { procedure: 'orders.list', input: { limit: 5 }, auth: premium },
     ];
-    const load = startLoad(6, (i) => {
+    let okOrders = 0;
+    const load = startLoad(6, async (i) => {
       const style = styles[i % styles.length]!;
       // Two in three requests write: orders over 40 products, so locks and transactions are in flight.
-      const call = i % 3 === 2 ? reads[i % reads.length]! : order(20 + (i % 40));
-      return send(api.url, style, call);
+      const isOrder = i % 3 !== 2;
+      const reply = await send(api.url, style, isOrder ? order(20 + (i % 40)) : reads[i % reads.length]!);
+      if (isOrder && reply.outcome === 'OK') okOrders += 1;
+      return reply;
     });
     await sleep(1000);
     load.phase('terminations');
@@ -95,7 +98,7 @@ describe('Postgres connection loss', () => {
     const outcomes = tally(results.map((r) => r.reply?.outcome ?? String(r.status)));
     recordFigure('postgres-loss', { terminatedBackends: terminated, requests: results.length, statuses, outcomes });
     expect(terminated).toBeGreaterThan(0);
-    expect(api.child.exitCode, api.output().slice(-2000)).toBeNull();
+    expect(api.child.exitCode, api.output().split('\n').filter((l) => !l.includes('Authentication failed')).join('\n').slice(-3000)).toBeNull();
     // Only successes, sold-out conflicts and typed 503s: no 500, no unrecognised body, no dropped socket.
     for (const r of results) {
       expect(['OK', 'CONFLICT', 'UNAVAILABLE'], `${r.phase} ${r.status} ${r.reply?.body.slice(0, 300)}`).toContain(r.reply?.outcome);
@@ -103,14 +106,18 @@ describe('Postgres connection loss', () => {
     }
     // After the faults the pool serves everything again, in every style (same process).
     for (const style of styles) {
-      for (const call of reads) expect((await send(api.url, style, call)).outcome, `${style} ${call.procedure}`).toBe('OK');
+      for (const call of reads) {
+        const r = await send(api.url, style, call);
+        expect(r.outcome, `${style} ${call.procedure} ${r.body.slice(0, 200)}\n${api.output().slice(-3000)}`).toBe('OK');
+      }
       expect((await send(api.url, style, order(60))).outcome).toBe('OK');
     }
     const after = await readLedger(database.sql, initialStock);
     consistent(after);
-    // Every order the database holds was answered OK to someone (no order without a reply).
-    const okOrders = results.filter((r) => r.reply?.outcome === 'OK' && r.reply.status !== 200).length;
-    expect(after.orders - before.orders).toBeGreaterThanOrEqual(okOrders);
-    recordFigure('postgres-loss-ledger', { ordersAdded: after.orders - before.orders, ok201: okOrders });
+    // Every order answered OK is in the database. (An order can also commit while its reply is lost with
+    // the connection: the client saw a 503 — what Idempotency-Key retries are for. Counted, not hidden.)
+    const added = after.orders - before.orders - styles.length;
+    expect(added).toBeGreaterThanOrEqual(okOrders);
+    recordFigure('postgres-loss-ledger', { ordersAdded: added, answeredOk: okOrders, committedButAnswered503: added - okOrders });
   });
 });

@@ -54,13 +54,17 @@ if (existsSync(seedCli)) {
   }
 }
 
+let stopping = false;
 const api = spawn(tsx, [path.join(root, 'apps/api/src/main.ts')], { cwd: root, env, stdio: 'inherit' });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
+    stopping = true;
     if (api.exitCode === null) api.kill('SIGTERM');
   });
 }
-api.on('exit', (code) => {
+api.on('exit', (code, signal) => {
+  // An API that dies mid-suite shows up as a wall of ECONNREFUSED: say so once, loudly.
+  if (!stopping) console.error(`[e2e api-server] the API exited unexpectedly (code ${code}, signal ${signal})`);
   cleanUp();
   process.exit(code ?? 0);
 });

@@ -28,8 +28,14 @@ export function SearchResults({ initial, initialKey, initialProblem }: Props) {
   // Next.js applies a pushState to useSearchParams in a transition: show the new state at once so a
   // checkbox never flickers back, and let the URL win again as soon as it changes (incl. back/forward).
   const urlKey = searchQueryString(urlState);
-  const [optimistic, setOptimistic] = useState<{ fromUrl: string; state: SearchState } | null>(null);
-  const state = optimistic && optimistic.fromUrl === urlKey ? optimistic.state : urlState;
+  const [optimistic, setOptimistic] = useState<SearchState | null>(null);
+  const [seenUrl, setSeenUrl] = useState(urlKey);
+  if (seenUrl !== urlKey) {
+    // The URL moved (our push landed, or back/forward): from now on it is the truth.
+    setSeenUrl(urlKey);
+    setOptimistic(null);
+  }
+  const state = (seenUrl === urlKey ? optimistic : null) ?? urlState;
   const key = searchQueryString(state);
   const trpc = useTRPC();
   const client = useTRPCClient();
@@ -60,7 +66,7 @@ export function SearchResults({ initial, initialKey, initialProblem }: Props) {
   }, [items.length]);
 
   const go = (next: SearchState) => {
-    setOptimistic({ fromUrl: urlKey, state: next });
+    setOptimistic(next);
     navigateSearch(next, 'push');
   };
   const total = firstPage?.total ?? null;
