@@ -3,7 +3,7 @@ import { sessions } from '@triport/db';
 import { createTestPostgres, type TestDb } from '@triport/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstance, type TestInstance } from './internal/testing/harness.ts';
-import { request, soapCall, trpcMutation, trpcQuery } from './internal/testing/http.ts';
+import { request, soapCall, trpcMutation, trpcQuery, until } from './internal/testing/http.ts';
 
 let db: TestDb;
 let api: TestInstance;
@@ -162,6 +162,33 @@ describe('API keys over HTTP', () => {
     expect(raw).not.toContain(cookie.split('=')[1]);
     expect(raw).not.toContain(email); // principals are logged by id
     for (const l of api.logs.filter((x) => x.status !== undefined)) expect(l.requestId).toEqual(expect.any(String));
+  });
+});
+
+describe('abandoned requests', () => {
+  it('still get one log line (status 499) when the client leaves before the response', async () => {
+    const controller = new AbortController();
+    const id = `abandon-${randomUUID()}`;
+    // Login runs scrypt: long enough to walk away from.
+    const pending = fetch(`${api.url}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': id },
+      body: JSON.stringify({ email: 'nobody@example.test', password }),
+      signal: controller.signal,
+    }).catch(() => 'aborted');
+    // Abort once the server holds the connection (the request is then in the procedure's scrypt).
+    await until(
+      () => new Promise<boolean>((resolve) => api.server.getConnections((_e, n) => resolve(n > 0))),
+      400,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    expect(await pending).toBe('aborted');
+    await until(async () => api.logs.some((l) => l.requestId === id));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the login finishing later must not log again
+    const lines = api.logs.filter((l) => l.requestId === id);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ status: 499, outcome: 'CLIENT_CLOSED' });
   });
 });
 

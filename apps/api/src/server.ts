@@ -8,7 +8,7 @@ import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { sql } from 'drizzle-orm';
 import { buildContext } from './gateway/context.ts';
 import { requestIdOf } from './gateway/request-id.ts';
-import { GatewayRequest, GatewayResponse, type ResponseListener } from './gateway/response.ts';
+import { CLIENT_CLOSED, GatewayRequest, GatewayResponse, type ResponseListener } from './gateway/response.ts';
 import type { ApiServices } from './services.ts';
 
 /** The server `createApiServer` returns (its requests and responses carry the gateway state). */
@@ -34,6 +34,8 @@ function outcomeOfStatus(status: number): string {
       return 'CONFLICT';
     case 429:
       return 'RATE_LIMITED';
+    case CLIENT_CLOSED:
+      return 'CLIENT_CLOSED';
     case 503:
       return 'UNAVAILABLE';
     default:
@@ -132,9 +134,7 @@ export function createApiServer(api: ApiServices): ApiServer {
   const server = createServer<typeof GatewayRequest, typeof GatewayResponse>(
     { IncomingMessage: GatewayRequest, ServerResponse: GatewayResponse },
     async (req, res) => {
-      res.started = performance.now();
-      res.requestId = requestIdOf(req);
-      res.listener = listener;
+      res.begin(requestIdOf(req), listener);
       req.response = res;
       res.setHeader('X-Request-Id', res.requestId);
       const url = req.url ?? '/';

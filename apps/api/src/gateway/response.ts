@@ -8,6 +8,14 @@ export interface ResponseListener {
   onHead(res: GatewayResponse, status: number, totalMs: number): void;
 }
 
+/** Status logged for a request whose client went away before any response (nginx's convention). */
+export const CLIENT_CLOSED = 499;
+
+/** Shared listener (no per-request closure): EventEmitter calls it with `this` = the response. */
+function onClose(this: GatewayResponse): void {
+  if (!this.headersSent) this.abandoned();
+}
+
 /**
  * The server's request object: knows its response, so hooks that only receive `req` (adapter `onError`)
  * can record the outcome.
@@ -40,6 +48,21 @@ export class GatewayResponse extends ServerResponse<GatewayRequest> implements T
 
   cacheOutcome(outcome: CacheOutcome): void {
     this.observation.cache = outcome;
+  }
+
+  /** Starts tracking: the gateway calls this once per request. */
+  begin(requestId: string, listener: ResponseListener): void {
+    this.started = performance.now();
+    this.requestId = requestId;
+    this.listener = listener;
+    this.once('close', onClose);
+  }
+
+  /** The connection closed before a response head: still one log line and one metric. */
+  abandoned(): void {
+    if (this.#headWritten || !this.listener) return;
+    this.#headWritten = true;
+    this.listener.onHead(this, CLIENT_CLOSED, performance.now() - this.started);
   }
 
   override writeHead(statusCode: number, ...rest: unknown[]): this {
