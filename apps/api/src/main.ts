@@ -1,5 +1,12 @@
+import { createDb } from '@triport/db';
 import { loadConfig } from './config.ts';
-import { applyServerTimeouts, createGracefulShutdown, installDriverCrashGuard, serverTimeoutsFromEnv } from './lifecycle/index.ts';
+import {
+  applyServerTimeouts,
+  createGracefulShutdown,
+  installDriverCrashGuard,
+  replaceableDatabase,
+  serverTimeoutsFromEnv,
+} from './lifecycle/index.ts';
 import { createApiServer } from './server.ts';
 import { createServices } from './services.ts';
 
@@ -17,8 +24,16 @@ async function main(): Promise<void> {
   const api = await createServices(config).catch((error: unknown) =>
     fail('open the database (is DATABASE_URL reachable?) and migrate it', error),
   );
+  // Requests reach the pool through this stand-in, so a poisoned pool can be swapped (driver-crash-guard.ts).
+  const database = replaceableDatabase(api.database, () =>
+    createDb({ url: config.databaseUrl, onQuery: () => api.metrics.dbQueries.inc() }),
+  );
+  if (api.database.kind === 'postgres') api.services.db = database.db;
   installDriverCrashGuard({
-    onSwallowed: (error) => api.logger.warn({ err: error.message }, 'Database driver wrote to a closed connection; the affected query already failed'),
+    onSwallowed: (error) => {
+      api.logger.warn({ err: error.message }, 'Database driver fault (write or socket error after its connection closed); replacing the connection pool');
+      database.replace().catch((replaceError: unknown) => api.logger.error({ err: String(replaceError) }, 'Replacing the connection pool failed'));
+    },
     onFatal: (error) => {
       api.logger.fatal({ err: error instanceof Error ? error.stack : String(error) }, 'Uncaught exception');
       api.logger.flush();
@@ -28,7 +43,10 @@ async function main(): Promise<void> {
   const server = createApiServer(api);
   applyServerTimeouts(server, timeouts);
   const shutdown = createGracefulShutdown(server, {
-    release: () => api.close(),
+    release: async () => {
+      await api.close();
+      await database.close();
+    },
     timeoutMs: drainMs,
     log: (level, message, fields) => api.logger[level](fields ?? {}, message),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPostgresWriteAfterClose } from './driver-crash-guard.ts';
+import { isPostgresWriteAfterClose, isStraySocketError } from './driver-crash-guard.ts';
 
 /**
  * The driver fault itself is a race inside postgres.js (e2e/chaos/postgres-loss.test.ts provokes it
@@ -20,5 +20,16 @@ describe('isPostgresWriteAfterClose', () => {
     expect(isPostgresWriteAfterClose(typeError("Cannot read properties of null (reading 'write')", 'at nextWrite (/app/src/mine.js:1:1)'))).toBe(false);
     expect(isPostgresWriteAfterClose(new Error("Cannot read properties of null (reading 'write')"))).toBe(false);
     expect(isPostgresWriteAfterClose("Cannot read properties of null (reading 'write')")).toBe(false);
+  });
+});
+
+describe('isStraySocketError', () => {
+  it('matches a reset or broken pipe on a socket read/write only', () => {
+    const error = (code: string, syscall?: string) => Object.assign(new Error(`${syscall} ${code}`), { code, syscall });
+    expect(isStraySocketError(error('ECONNRESET', 'read'))).toBe(true);
+    expect(isStraySocketError(error('EPIPE', 'write'))).toBe(true);
+    expect(isStraySocketError(error('ECONNRESET'))).toBe(false);
+    expect(isStraySocketError(error('EADDRINUSE', 'listen'))).toBe(false);
+    expect(isStraySocketError(new TypeError('x'))).toBe(false);
   });
 });

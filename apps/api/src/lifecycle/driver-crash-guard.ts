@@ -4,8 +4,9 @@
  * fix proposed in #1176/#1209). The throw escapes every `await`, so Node would kill the process and,
  * with it, every in-flight request — one terminated backend would become an outage. By then the
  * driver has already failed the affected query (CONNECTION_CLOSED → 503 for that request), so the
- * write it drops is moot. This guard recognises exactly that exception and keeps the process alive;
- * every other uncaught exception still ends the process as Node would.
+ * write it drops is moot. This guard recognises exactly that exception (and a socket error left
+ * without a listener, below) and keeps the process alive; every other uncaught exception still ends
+ * the process as Node would.
  */
 
 /**
@@ -19,6 +20,21 @@ export function isPostgresWriteAfterClose(error: unknown): boolean {
   const stack = error.stack ?? '';
   const firstFrame = stack.split('\n').find((line) => line.trimStart().startsWith('at ')) ?? '';
   return /\(reading 'write'\)|evaluating 'socket\.write'/.test(error.message) && /nextWrite/.test(firstFrame) && /postgres[\\/]src[\\/]connection\.js/.test(firstFrame);
+}
+
+/**
+ * A socket error that reached the process because its socket had no 'error' listener any more:
+ * postgres.js removes all listeners from a socket it considers closed, and a late `ECONNRESET`
+ * from a terminated backend then surfaces here (seen in e2e/chaos/postgres-loss). The socket is
+ * already destroyed; nothing else in the process is affected.
+ *
+ * @example
+ * isStraySocketError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' })); // true
+ */
+export function isStraySocketError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return (code === 'ECONNRESET' || code === 'EPIPE') && (syscall === 'read' || syscall === 'write');
 }
 
 export interface DriverCrashGuardOptions {
@@ -36,7 +52,7 @@ export interface DriverCrashGuardOptions {
  */
 export function installDriverCrashGuard(options: DriverCrashGuardOptions): () => void {
   const handler = (error: Error) => {
-    if (isPostgresWriteAfterClose(error)) options.onSwallowed(error);
+    if (isPostgresWriteAfterClose(error) || isStraySocketError(error)) options.onSwallowed(error);
     else options.onFatal(error);
   };
   process.on('uncaughtException', handler);
