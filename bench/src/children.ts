@@ -18,6 +18,8 @@ export interface ServerChild {
   stop(): Promise<void>;
   /** Recent stderr/stdout, for error messages. */
   output(): string;
+  /** Set once the process has exited on its own or been stopped: `code`/`signal`. */
+  exited(): string | undefined;
 }
 
 export interface StartOptions {
@@ -97,7 +99,13 @@ export async function startServer(options: StartOptions): Promise<ServerChild> {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let exitInfo: string | undefined;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitInfo = signal ? `signal ${signal}` : `code ${code}`;
+      resolve();
+    }),
+  );
   let dead = false;
   void exited.then(() => {
     dead = true;
@@ -119,6 +127,7 @@ export async function startServer(options: StartOptions): Promise<ServerChild> {
     pid: child.pid!,
     port,
     output: () => log,
+    exited: () => exitInfo,
     async stop() {
       if (dead) return;
       child.kill('SIGTERM');

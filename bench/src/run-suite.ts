@@ -148,6 +148,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
     // 4. Measure.
     const results: CaseResult[] = [];
     const skipped: Skipped[] = [];
+    const reported = new Set<string>();
     for (const plan of plans) {
       const list = endpointsFor(plan, ports, soap);
       for (const style of ALL_STYLES.filter((s) => plan.styles.includes(s) && !list.some((e) => e.style === s))) {
@@ -176,6 +177,15 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
       for (const endpoint of list) {
         const r = best.get(endpoint.style);
         if (r) results.push({ ...r, roundsReqPerSec: rounds.get(endpoint.style) ?? [] });
+      }
+      for (const c of children) {
+        const how = c.exited();
+        if (how && !reported.has(c.name)) {
+          reported.add(c.name);
+          const tail = c.output().trim().split('\n').slice(-12).join('\n');
+          notes.push(`${c.name} exited (${how}) during ${plan.id}; its last output: ${tail.slice(-1500)}`);
+          log(`${c.name} exited (${how}) during ${plan.id}:\n${tail}`);
+        }
       }
       const bareRps = results.find((r) => r.scenario === plan.id && r.style === 'bare')?.reqPerSec;
       for (const r of results) if (r.scenario === plan.id) r.ratioToBare = round(ratio(r.reqPerSec, bareRps) ?? Number.NaN, 3);

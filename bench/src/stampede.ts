@@ -30,7 +30,7 @@ export async function runStampede(options: StampedeOptions): Promise<StampedeRes
       const path = `/call/catalog.product?input=${encodeURIComponent(JSON.stringify({ id: options.productId }))}`;
       const blast = await fire([caller.port], path, options.requests);
       const after = await benchQueries(caller.port);
-      out.push({ server: 'createCaller reference (core memory cache)', requests: options.requests, concurrency: blast.concurrency, ok: blast.ok, failed: blast.failed, dbQueries: after - before, method: "createDb onQuery hook (exact)", instances: 1, wallMs: blast.wallMs });
+      out.push({ server: 'createCaller reference (core memory cache)', requests: options.requests, concurrency: blast.concurrency, ok: blast.ok, failed: blast.failed, outcomes: blast.outcomes, dbQueries: after - before, method: "createDb onQuery hook (exact)", instances: 1, wallMs: blast.wallMs });
       options.log(`  stampede caller: ${after - before} queries for ${blast.ok}/${options.requests} ok`);
     } finally {
       await caller.stop();
@@ -43,6 +43,7 @@ export async function runStampede(options: StampedeOptions): Promise<StampedeRes
       await sleep(1500); // let startup connections go idle and flush their stats
       const before = await stableCount(options.countPkScans);
       const blast = await fire(apis.map((a) => a.port), trpcQueryPath('catalog.product', { id: options.productId + 1 }), options.requests);
+      const dead = apis.filter((a) => a.exited()).map((a) => `${a.name} exited (${a.exited()}): ${a.output().slice(-800)}`);
       for (const a of apis.splice(0)) await a.stop(); // backends exit → Postgres flushes their counters
       const after = await stableCount(options.countPkScans);
       out.push({
@@ -51,12 +52,14 @@ export async function runStampede(options: StampedeOptions): Promise<StampedeRes
         concurrency: blast.concurrency,
         ok: blast.ok,
         failed: blast.failed,
+        outcomes: blast.outcomes,
         dbQueries: after - before,
         method: 'pg_stat_user_indexes.idx_scan on products_pkey, read after the API instances closed their connections',
         instances: options.instances,
         wallMs: blast.wallMs,
       });
-      options.log(`  stampede api x${options.instances}: ${after - before} queries for ${blast.ok}/${options.requests} ok`);
+      options.log(`  stampede api x${options.instances}: ${after - before} queries for ${blast.ok}/${options.requests} ok ${JSON.stringify(blast.outcomes)}`);
+      if (dead.length) options.log(dead.join('\n'));
     } finally {
       for (const a of apis) await a.stop();
     }
@@ -84,6 +87,8 @@ async function stableCount(read: () => Promise<number>): Promise<number> {
 interface Blast {
   ok: number;
   failed: number;
+  /** HTTP status (or `error` / `closed`) → count. */
+  outcomes: Record<string, number>;
   concurrency: number;
   wallMs: number;
 }
@@ -91,7 +96,7 @@ interface Blast {
 /** Opens `total` connections spread over the ports, then writes one GET on each in the same tick. */
 async function fire(ports: number[], path: string, total: number): Promise<Blast> {
   const sockets: Socket[] = [];
-  const responses: Promise<boolean>[] = [];
+  const responses: Promise<string>[] = [];
   const BATCH = 500; // connect in batches so the listen backlog is not overrun
   for (let i = 0; i < total; i += BATCH) {
     const batch: Promise<void>[] = [];
@@ -113,11 +118,11 @@ async function fire(ports: number[], path: string, total: number): Promise<Blast
             const parsed = parseResponse(buf);
             if (parsed) {
               socket.destroy();
-              resolve(parsed.status === 200);
+              resolve(String(parsed.status));
             }
           });
-          socket.once('error', () => resolve(false));
-          socket.once('close', () => resolve(false));
+          socket.once('error', (error: NodeJS.ErrnoException) => resolve(`error ${error.code ?? error.message}`));
+          socket.once('close', () => resolve('closed without a response'));
         }),
       );
     }
@@ -131,6 +136,8 @@ async function fire(ports: number[], path: string, total: number): Promise<Blast
   }
   const outcomes = await Promise.all(responses);
   const wallMs = performance.now() - started;
-  const ok = outcomes.filter(Boolean).length;
-  return { ok, failed: total - ok, concurrency: connected, wallMs: Math.round(wallMs) };
+  const counted: Record<string, number> = {};
+  for (const o of outcomes) counted[o] = (counted[o] ?? 0) + 1;
+  const ok = counted['200'] ?? 0;
+  return { ok, failed: total - ok, outcomes: counted, concurrency: connected, wallMs: Math.round(wallMs) };
 }

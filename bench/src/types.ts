@@ -65,6 +65,8 @@ export interface StampedeResult {
   concurrency: number;
   ok: number;
   failed: number;
+  /** HTTP status (or socket outcome) → count. */
+  outcomes: Record<string, number>;
   /** SELECTs on the products table counted while the stampede ran. */
   dbQueries: number;
   /** How the queries were counted. */
