@@ -227,6 +227,21 @@ describe.each(testDrivers)('catalog search on %s', (_driver, create) => {
     await check('relevance', (i) => i.createdAt, -1);
   });
 
+  it('pages the same with and without facets (one statement ranks, pages and counts)', async () => {
+    for (const sort of ['relevance', 'price_asc', 'price_desc', 'newest', 'rating'] as const) {
+      const input = { q: 'coffee', category: 'grocery-gourmet', minRating: 2, sort, limit: 11 };
+      let withFacets = await caller.catalog.search(input);
+      let without = await caller.catalog.search({ ...input, facets: false });
+      for (let page = 0; page < 3; page++) {
+        expect(withFacets.items.map((i) => i.id), sort).toEqual(without.items.map((i) => i.id));
+        expect(withFacets.nextCursor).toBe(without.nextCursor);
+        if (!withFacets.nextCursor) break;
+        withFacets = await caller.catalog.search({ ...input, cursor: withFacets.nextCursor });
+        without = await caller.catalog.search({ ...input, facets: false, cursor: without.nextCursor! });
+      }
+    }
+  });
+
   it('pages through every match exactly once, even with inserts between pages', async () => {
     const input = { q: 'headphones', sort: 'relevance', limit: 9, facets: false } as const;
     const expected = (await all({ ...input, limit: 100 })).map((i) => i.id);

@@ -81,9 +81,24 @@ function and(parts: Array<SQL | undefined>): SQL {
   return present.length ? sql.join(present, sql` AND `) : sql`true`;
 }
 
+/**
+ * Runs a statement with JIT off. Broad text matches and facet counts cross `jit_above_cost`, and the
+ * server then spent ~150 ms compiling for a query that runs in tens of milliseconds
+ * (bench/results/search-plans.md). `SET LOCAL` keeps the setting inside this transaction.
+ */
+function withoutJit<T>(db: Database, run: (tx: Database) => Promise<T>): Promise<T> {
+  return db.transaction(async (txn) => {
+    const tx = txn as unknown as Database;
+    await tx.execute(sql`SET LOCAL jit = off`);
+    return run(tx);
+  });
+}
+
 /** Sort key (printed exactly as text for the cursor), ORDER BY and the "after the cursor" condition. */
 interface SortPlan {
   kind: CursorKeyKind;
+  /** 1 ascending, -1 descending: for the sort key, then for the id. */
+  direction: [1 | -1, 1 | -1];
   keyText: SQL;
   orderBy: SQL;
   after(cursor: SearchCursor): SQL;
@@ -94,6 +109,7 @@ function sortPlan(input: SearchInput, text: TextMatch | null): SortPlan {
     case 'price_asc':
       return {
         kind: 'int',
+        direction: [1, 1],
         keyText: sql`p.price_cents::text`,
         orderBy: sql`p.price_cents ASC, p.id ASC`,
         after: (c) => sql`(p.price_cents, p.id) > (${c.key}::int, ${c.id}::int)`,
@@ -101,6 +117,7 @@ function sortPlan(input: SearchInput, text: TextMatch | null): SortPlan {
     case 'price_desc':
       return {
         kind: 'int',
+        direction: [-1, -1],
         keyText: sql`p.price_cents::text`,
         orderBy: sql`p.price_cents DESC, p.id DESC`,
         after: (c) => sql`(p.price_cents, p.id) < (${c.key}::int, ${c.id}::int)`,
@@ -108,6 +125,7 @@ function sortPlan(input: SearchInput, text: TextMatch | null): SortPlan {
     case 'rating':
       return {
         kind: 'float',
+        direction: [-1, -1],
         keyText: sql`p.rating::text`,
         orderBy: sql`p.rating DESC, p.id DESC`,
         after: (c) => sql`(p.rating, p.id) < (${c.key}::real, ${c.id}::int)`,
@@ -116,6 +134,7 @@ function sortPlan(input: SearchInput, text: TextMatch | null): SortPlan {
       if (text) {
         return {
           kind: 'float',
+          direction: [-1, 1],
           keyText: sql`(${text.rank})::real::text`,
           orderBy: sql`${text.rank} DESC, p.id ASC`,
           after: (c) => sql`((${text.rank})::real < ${c.key}::real OR ((${text.rank})::real = ${c.key}::real AND p.id > ${c.id}::int))`,
@@ -130,6 +149,7 @@ function sortPlan(input: SearchInput, text: TextMatch | null): SortPlan {
 /** Microseconds since the epoch: exact, unlike a JS Date. */
 const newest: SortPlan = {
   kind: 'int',
+  direction: [-1, -1],
   keyText: sql`(extract(epoch FROM p.created_at) * 1000000)::bigint::text`,
   orderBy: sql`p.created_at DESC, p.id DESC`,
   after: (c) => sql`(p.created_at, p.id) < (timestamptz 'epoch' + ${c.key}::bigint * interval '1 microsecond', ${c.id}::int)`,
@@ -188,16 +208,25 @@ async function fetchPage(db: Database, text: TextMatch | null, filters: Filters,
 }
 
 interface FacetRow extends Record<string, unknown> {
-  facet: 'c' | 'b' | 'p' | 'r' | 't';
+  facet: 'c' | 'b' | 'p' | 'r' | 't' | 'i';
   key: string;
   n: number;
+  /** Sort key of a page row ('i'). */
+  sk?: string | null;
 }
 
 /**
  * Facet counts and the total in one statement: the text match (and in-stock) is read once into `m`
  * with one flag per filter; each facet counts the rows passing every filter but its own.
  */
-async function fetchFacets(db: Database, text: TextMatch | null, f: Filters): Promise<FacetRow[]> {
+interface PageSpec {
+  /** Sort plan over `m`'s columns (rank precomputed as `p.rank`). */
+  plan: SortPlan;
+  cursor: SearchCursor | null;
+  limit: number;
+}
+
+async function fetchFacets(db: Database, text: TextMatch | null, f: Filters, page?: PageSpec): Promise<FacetRow[]> {
   const flag = (cond: SQL | undefined) => cond ?? sql`true`;
   const filterCount = [f.category, f.brand, f.price, f.rating].filter(Boolean).length;
   // A row can only count somewhere if it fails at most one filter.
@@ -205,24 +234,58 @@ async function fetchFacets(db: Database, text: TextMatch | null, f: Filters): Pr
     filterCount > 1
       ? sql`(${flag(f.category)})::int + (${flag(f.brand)})::int + (${flag(f.price)})::int + (${flag(f.rating)})::int >= 3`
       : undefined;
+  // With a page: the same pass also ranks, and the page's ids come out as rows of kind 'i'.
+  const pageColumnsOfM = page && text ? sql`, p.id, p.created_at, (${text.rank})::real AS rank` : sql``;
+  const pageRows =
+    page && text
+      ? sql`SELECT 'i' AS facet, id::text AS key, 0 AS n, sk FROM (
+              SELECT p.id, ${page.plan.keyText} AS sk FROM m p
+              WHERE ${and([sql`f_cat AND f_brand AND f_price AND f_rating`, page.cursor ? page.plan.after(page.cursor) : undefined])}
+              ORDER BY ${page.plan.orderBy} LIMIT ${page.limit + 1}) page
+            UNION ALL `
+      : sql``;
   return queryRows<FacetRow>(
     db,
     sql`WITH m AS MATERIALIZED (
           SELECT p.category_id, p.brand, p.price_cents, p.rating,
                  ${flag(f.category)} AS f_cat, ${flag(f.brand)} AS f_brand, ${flag(f.price)} AS f_price, ${flag(f.rating)} AS f_rating
+                 ${pageColumnsOfM}
           FROM products p
           WHERE ${and([text?.where, f.stock, atMostOneMiss])}
         )
-        SELECT 'c' AS facet, category_id::text AS key, count(*)::int AS n FROM m WHERE f_brand AND f_price AND f_rating GROUP BY category_id
+        ${pageRows}
+        SELECT 'c' AS facet, category_id::text AS key, count(*)::int AS n, NULL::text AS sk FROM m WHERE f_brand AND f_price AND f_rating GROUP BY category_id
         UNION ALL
-        SELECT 'b', brand, count(*)::int FROM m WHERE f_cat AND f_price AND f_rating GROUP BY brand
+        SELECT 'b', brand, count(*)::int, NULL FROM m WHERE f_cat AND f_price AND f_rating GROUP BY brand
         UNION ALL
-        SELECT 'p', (${priceBandCase(priceBands)})::text, count(*)::int FROM m WHERE f_cat AND f_brand AND f_rating GROUP BY 2
+        SELECT 'p', (${priceBandCase(priceBands)})::text, count(*)::int, NULL FROM m WHERE f_cat AND f_brand AND f_rating GROUP BY 2
         UNION ALL
-        SELECT 'r', floor(rating)::int::text, count(*)::int FROM m WHERE f_cat AND f_brand AND f_price GROUP BY 2
+        SELECT 'r', floor(rating)::int::text, count(*)::int, NULL FROM m WHERE f_cat AND f_brand AND f_price GROUP BY 2
         UNION ALL
-        SELECT 't', '', count(*)::int FROM m WHERE f_cat AND f_brand AND f_price AND f_rating`,
+        SELECT 't', '', count(*)::int, NULL FROM m WHERE f_cat AND f_brand AND f_price AND f_rating`,
   );
+}
+
+/** Full rows of a page whose ids and sort keys came from the facet statement, in the plan's order. */
+async function fetchRowsById(db: Database, items: FacetRow[], plan: SortPlan): Promise<PageRow[]> {
+  if (items.length === 0) return [];
+  const rows = await queryRows<PageRow>(
+    db,
+    sql`SELECT p.id, p.sku, p.slug, p.name, p.description, p.brand, p.category_id, c.slug AS category_slug, c.name AS category_name,
+               p.price_cents, p.currency, p.stock, p.rating, p.rating_count, array_to_json(p.tags)::text AS tags_json,
+               to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at, '' AS sort_key
+        FROM products p JOIN categories c ON c.id = p.category_id
+        WHERE p.id IN (${sql.join(items.map((i) => sql`${Number(i.key)}::int`), sql`, `)})`,
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // Keys are exact numbers (float4 text, cents, microseconds < 2^53): comparing them in JS is exact.
+  const [keyDir, idDir] = plan.direction;
+  return [...items]
+    .sort((a, b) => keyDir * (Number(a.sk) - Number(b.sk)) || idDir * (Number(a.key) - Number(b.key)))
+    .flatMap((i) => {
+      const row = byId.get(Number(i.key));
+      return row ? [{ ...row, sort_key: i.sk ?? '' }] : [];
+    });
 }
 
 function dollars(cents: number): string {
@@ -384,13 +447,13 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
 
   let approximate = false;
   const facetsFor = async (t: TextMatch | null): Promise<FacetRow[]> => {
-    if (t !== null || !options.facetCube) return fetchFacets(db, t, filters);
+    if (t !== null || !options.facetCube) return withoutJit(db, (tx) => fetchFacets(tx, t, filters));
     const cube = await options.facetCube();
     let bandRange = cubeBandRange(input, priceBands);
     if (!bandRange) {
       // Price or rating off the cube's edges: exact SQL on small catalogs; on large ones the enclosing
       // bands and rating step (counts can only be higher), flagged as approximate.
-      if (cubeSize(cube) <= (options.exactCountLimit ?? defaultExactCountLimit)) return fetchFacets(db, t, filters);
+      if (cubeSize(cube) <= (options.exactCountLimit ?? defaultExactCountLimit)) return withoutJit(db, (tx) => fetchFacets(tx, t, filters));
       bandRange = enclosingBands(input);
       approximate = true;
     }
@@ -407,8 +470,15 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
   const run = async (t: TextMatch | null) => {
     const plan = sortPlan(input, t);
     const cursor = input.cursor ? decodeSearchCursor(input.cursor, fingerprint, plan.kind) : null;
+    if (t && input.facets) {
+      // Text and facets: one pass over the matches ranks, pages and counts (the heavy part once).
+      const mPlan = sortPlan(input, { ...t, rank: sql`p.rank` });
+      const all = await withoutJit(db, (tx) => fetchFacets(tx, t, filters, { plan: mPlan, cursor, limit: input.limit }));
+      const rows = await fetchRowsById(db, all.filter((r) => r.facet === 'i'), mPlan);
+      return { rows, facetRows: all.filter((r) => r.facet !== 'i') };
+    }
     const [rows, facetRows] = await Promise.all([
-      fetchPage(db, t, filters, plan, cursor, input.limit),
+      t ? withoutJit(db, (tx) => fetchPage(tx, t, filters, plan, cursor, input.limit)) : fetchPage(db, t, filters, plan, cursor, input.limit),
       input.facets ? facetsFor(t) : Promise.resolve(null),
     ]);
     return { rows, facetRows };
