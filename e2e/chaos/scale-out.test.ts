@@ -87,7 +87,7 @@ describe('three instances on one Postgres and one Redis', () => {
       name,
       description: product.description,
       brand: product.brand,
-      categoryId: product.categoryId,
+      categoryId: (product.category as { id: number }).id,
       priceCents: product.priceCents,
       currency: product.currency,
       tags: product.tags,

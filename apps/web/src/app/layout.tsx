@@ -3,6 +3,8 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { SiteHeader } from '@/components/site-header';
+import type { Me } from '@/lib/me-context';
+import { serverApi } from '@/lib/trpc-server';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -12,11 +14,22 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: '#3b4fd8' };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** Who is signed in, for the header's first paint; the page still renders if the API is unreachable. */
+async function currentMe(): Promise<Me | undefined> {
+  try {
+    const { api } = await serverApi();
+    return await api.auth.me.query();
+  } catch {
+    return undefined;
+  }
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const me = await currentMe();
   return (
     <html lang="en">
       <body>
-        <Providers>
+        <Providers me={me}>
           <a className="skip-link" href="#main">
             Skip to content
           </a>

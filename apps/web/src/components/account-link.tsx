@@ -7,7 +7,8 @@ export function AccountLink() {
   const me = useMe();
   const user = me.data?.user;
   if (!user) {
-    return me.isPending ? <Link href="/account">Account</Link> : <Link href="/login">Sign in</Link>;
+    // Unknown (loading, or the API refused): a neutral link that works either way.
+    return me.isPending || me.isError ? <Link href="/account">Account</Link> : <Link href="/login">Sign in</Link>;
   }
   return (
     <>

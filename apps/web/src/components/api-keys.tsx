@@ -1,5 +1,7 @@
 'use client';
+import type { AppRouter } from '@triport/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { inferRouterOutputs } from '@trpc/server';
 import { type FormEvent, useId, useState } from 'react';
 import { describeApiError } from '@/lib/api-error';
 import { useTRPC } from '@/lib/trpc';
@@ -10,10 +12,12 @@ function formatDate(iso: string | null): string {
 }
 
 /** List, create (shown once) and revoke the signed-in user's API keys. */
-export function ApiKeys() {
+type KeyList = inferRouterOutputs<AppRouter>['account']['apiKeys']['list'];
+
+export function ApiKeys({ initial }: { initial?: KeyList }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const keys = useQuery(trpc.account.apiKeys.list.queryOptions());
+  const keys = useQuery(trpc.account.apiKeys.list.queryOptions(undefined, { initialData: initial }));
   const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const nameId = useId();

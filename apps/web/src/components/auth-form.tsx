@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useId, useState } from 'react';
 import { describeApiError } from '@/lib/api-error';
+import type { Me } from '@/lib/me-context';
 import { useTRPC } from '@/lib/trpc';
 import { ProblemNotice } from './problem-notice';
 
@@ -16,9 +17,10 @@ export function AuthForm({ mode, next }: { mode: 'login' | 'register'; next: str
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
-  const onSuccess = async () => {
+  const onSuccess = async (session: { user: NonNullable<Me['user']> }) => {
     // A new principal: nothing cached for the previous one may be shown again.
-    queryClient.clear();
+    queryClient.removeQueries();
+    queryClient.setQueryData(trpc.auth.me.queryKey(), { kind: 'user', user: session.user, apiKeyId: null });
     router.replace(next);
     router.refresh();
   };

@@ -1,14 +1,18 @@
 'use client';
+import type { AppRouter } from '@triport/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { inferRouterOutputs } from '@trpc/server';
 import { type FormEvent, useId, useState } from 'react';
 import { describeApiError } from '@/lib/api-error';
 import { useTRPC } from '@/lib/trpc';
 import { ProblemNotice } from './problem-notice';
 
-export function ProfileForm() {
+type Profile = inferRouterOutputs<AppRouter>['account']['profile'];
+
+export function ProfileForm({ initial }: { initial?: Profile }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const profile = useQuery(trpc.account.profile.queryOptions());
+  const profile = useQuery(trpc.account.profile.queryOptions(undefined, { initialData: initial }));
   const [draft, setDraft] = useState<{ name: string; email: string } | null>(null);
   const ids = { name: useId(), email: useId() };
   const update = useMutation(

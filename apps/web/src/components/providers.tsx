@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
 import { type ReactNode, useState } from 'react';
 import { CartProvider } from '@/lib/cart';
+import { type Me, MeContext } from '@/lib/me-context';
 import { rateLimitAwareFetch } from '@/lib/rate-limit';
 import { TRPCProvider } from '@/lib/trpc';
 
@@ -17,7 +18,7 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
   return failureCount < 2;
 }
 
-export function Providers({ children }: { children: ReactNode }) {
+export function Providers({ children, me }: { children: ReactNode; me?: Me | undefined }) {
   const [queryClient] = useState(
     () =>
       new QueryClient({
@@ -41,7 +42,9 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <CartProvider>{children}</CartProvider>
+        <MeContext.Provider value={me}>
+          <CartProvider>{children}</CartProvider>
+        </MeContext.Provider>
       </TRPCProvider>
     </QueryClientProvider>
   );

@@ -10,7 +10,8 @@ export function SignOutButton() {
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
       onSuccess: () => {
-        queryClient.clear();
+        queryClient.removeQueries();
+        queryClient.setQueryData(trpc.auth.me.queryKey(), { kind: 'anonymous', user: null, apiKeyId: null });
         router.replace('/');
         router.refresh();
       },
