@@ -25,7 +25,15 @@ export interface TestInstance {
  * const a = await startInstance(db, { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: prefix });
  */
 export async function startInstance(database: DbHandle, env: Record<string, string> = {}): Promise<TestInstance> {
-  const config = loadConfig({ API_PORT: '0', LOG_LEVEL: 'info', AUTH_SECRET: 'test-secret-of-at-least-thirty-two-bytes!', ...env });
+  // A generous Redis budget: on a loaded machine a slow reply must not flip the fail policy (tests of
+  // the policy set REDIS_TIMEOUT_MS themselves).
+  const config = loadConfig({
+    API_PORT: '0',
+    LOG_LEVEL: 'info',
+    AUTH_SECRET: 'test-secret-of-at-least-thirty-two-bytes!',
+    REDIS_TIMEOUT_MS: '2000',
+    ...env,
+  });
   let raw = '';
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
