@@ -2,8 +2,8 @@ import type { Reply } from './styles.ts';
 
 /**
  * Runs `workers` concurrent loops of `step` until `stop()` is called; every outcome (a reply's
- * status, or the error name when the request itself failed) is recorded with the phase it was
- * started in.
+ * status, or the error name when the request itself failed) is recorded with the phase it started
+ * in and the phase it ended in (a request in flight when the fault strikes spans two).
  *
  * @example
  * const load = startLoad(4, () => send(a.url, 'trpc', read));
@@ -13,16 +13,16 @@ export function startLoad(workers: number, step: (i: number) => Promise<Reply>) 
   let phase = 'before';
   let running = true;
   let count = 0;
-  const results: Array<{ phase: string; status: number | string; reply?: Reply }> = [];
+  const results: Array<{ phase: string; endPhase: string; status: number | string; reply?: Reply }> = [];
   const loops = Array.from({ length: workers }, async () => {
     while (running) {
       const started = phase;
       const i = count++;
       try {
         const reply = await step(i);
-        results.push({ phase: started, status: reply.status, reply });
+        results.push({ phase: started, endPhase: phase, status: reply.status, reply });
       } catch (error) {
-        results.push({ phase: started, status: error instanceof Error ? error.name : 'error' });
+        results.push({ phase: started, endPhase: phase, status: error instanceof Error ? error.name : 'error' });
         // A refused connection fails fast: do not spin.
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

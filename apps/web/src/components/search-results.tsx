@@ -11,6 +11,7 @@ import { useTRPC, useTRPCClient } from '@/lib/trpc';
 import { ProblemNotice } from './problem-notice';
 import { ProductCard } from './product-card';
 import { SearchFacets } from './search-facets';
+import { ResultSkeletons } from './skeletons';
 import { SortSelect } from './sort-select';
 
 export type SearchPage = inferRouterOutputs<AppRouter>['catalog']['search'];
@@ -111,16 +112,7 @@ export function SearchResults({ initial, initialKey, initialProblem }: Props) {
             }
           />
         ) : !results.data ? (
-          <ul className="product-grid" aria-hidden="true">
-            {Array.from({ length: 8 }, (_, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: static skeleton placeholders
-              <li key={i} className="skeleton-card">
-                <div className="skeleton skeleton-img" />
-                <div className="skeleton skeleton-line" />
-                <div className="skeleton skeleton-line" style={{ width: '50%' }} />
-              </li>
-            ))}
-          </ul>
+          <ResultSkeletons />
         ) : items.length === 0 ? (
           <div className="empty-state" data-testid="empty-results">
             <p>
