@@ -74,18 +74,17 @@ describe('rate limiting across two instances sharing Redis', () => {
   });
 
   it('resets after the window', async () => {
-    const [a, b] = await pair('3/1s');
-    await awayFromWindowEdge(1000, 400);
+    const [a, b] = await pair('3/2s');
+    await awayFromWindowEdge(2000, 1000);
+    // Concurrent, and counted rather than ordered: robust on a slow machine.
     const burst = async () => {
-      const statuses = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await request(trpcQuery(i % 2 ? b.url : a.url, 'auth.me'))).status);
-      return statuses;
+      const replies = await Promise.all(Array.from({ length: 5 }, (_, i) => request(trpcQuery(i % 2 ? b.url : a.url, 'auth.me'))));
+      return replies.filter((r) => r.status === 200).length;
     };
-    expect(await burst()).toEqual([200, 200, 200, 429, 429]);
+    expect(await burst()).toBe(3);
     // Two window lengths after the current window: nothing of the burst is weighed any more.
-    await new Promise((resolve) => setTimeout(resolve, 2000 - (Date.now() % 1000) + 20));
-    await awayFromWindowEdge(1000, 400);
-    expect(await burst()).toEqual([200, 200, 200, 429, 429]);
+    await new Promise((resolve) => setTimeout(resolve, 4000 - (Date.now() % 2000) + 20));
+    expect(await burst()).toBe(3);
   });
 
   it('charges the procedure cost (a failed login spends 10 tokens)', async () => {
