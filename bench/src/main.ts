@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     logLevel: options.logLevel,
     ...(profileDir ? { profileDir } : {}),
     ...(options.styles ? { styles: options.styles } : {}),
-    stampede: options.styles ? undefined : options.stampede,
+    ...(options.stampede ? { stampede: options.stampede } : {}),
     log,
   });
   runs.push(pg.run);

@@ -8,7 +8,8 @@ describe('parseOptions', () => {
     expect(o.durationSec).toBe(4);
     expect(o.rounds).toBe(3);
     expect(o.pglite).toBe(true);
-    expect(o.stampede.requests).toBe(10_000);
+    expect(o.stampede?.requests).toBe(10_000);
+    expect(parseOptions(['--no-stampede']).stampede).toBeNull();
     expect(o.scenarios).toContain('create-order');
   });
 

@@ -13,7 +13,7 @@ export interface BenchOptions {
   pgliteScenarios: ScenarioId[];
   pglite: boolean;
   /** `reference`: also stampede the createCaller reference (core's cache alone, exact query count). */
-  stampede: { requests: number; instances: number; reference: boolean };
+  stampede: { requests: number; instances: number; reference: boolean } | null;
   /** `--cpu-prof` on every server child, profiles in bench/results/profiles/. */
   profile: boolean;
   logLevel: string;
@@ -38,7 +38,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const values = new Map(
     argv.filter((a) => a.startsWith('--') && a.includes('=')).map((a) => [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] as const),
   );
-  const known = new Set(['--quick', '--profile', '--no-pglite', '--no-write']);
+  const known = new Set(['--quick', '--profile', '--no-pglite', '--no-write', '--no-stampede']);
   for (const f of flags) if (!known.has(f)) throw new Error(`Unknown flag ${f} (known: ${[...known].join(', ')}, --duration=s, --connections=n, --products=n, --only=a,b)`);
   for (const k of values.keys()) if (!['duration', 'rounds', 'connections', 'products', 'only', 'styles', 'log-level'].includes(k)) throw new Error(`Unknown option --${k}`);
   const quick = flags.has('--quick');
@@ -66,7 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     scenarios,
     pgliteScenarios: scenarios.filter((s) => s === 'product-cached' || s === 'search-cached'),
     pglite: !quick && !flags.has('--no-pglite'),
-    stampede: quick ? { requests: 1_000, instances: 1, reference: false } : { requests: 10_000, instances: 2, reference: true },
+    stampede: flags.has('--no-stampede') ? null : quick ? { requests: 1_000, instances: 1, reference: false } : { requests: 10_000, instances: 2, reference: true },
     profile: flags.has('--profile'),
     logLevel: values.get('log-level') ?? 'warn',
     write: !flags.has('--no-write'),

@@ -131,9 +131,10 @@ export function renderMarkdown(results: BenchResults): string {
     lines.push('');
   }
   if (results.stampede.length > 0) {
-    lines.push('## Cache stampede', '', '| server | requests | open at once | ok | DB queries | per instance | how counted |', '|---|--:|--:|--:|--:|--:|---|');
+    lines.push('## Cache stampede', '', '| server | requests | open at once | ok | outcomes | DB queries | per instance | how counted |', '|---|--:|--:|--:|---|--:|--:|---|');
     for (const s of results.stampede) {
-      lines.push(`| ${s.server} | ${int(s.requests)} | ${int(s.concurrency)} | ${int(s.ok)} | ${s.dbQueries} | ${fmt(s.dbQueries / s.instances, 1)} | ${s.method} |`);
+      const outcomes = Object.entries(s.outcomes).map(([k, v]) => `${k}: ${v}`).join(', ');
+      lines.push(`| ${s.server} | ${int(s.requests)} | ${int(s.concurrency)} | ${int(s.ok)} | ${outcomes} | ${s.dbQueries} | ${fmt(s.dbQueries / s.instances, 1)} | ${s.method} |`);
     }
     lines.push('');
   }

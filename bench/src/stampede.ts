@@ -30,8 +30,8 @@ export async function runStampede(options: StampedeOptions): Promise<StampedeRes
       const path = `/call/catalog.product?input=${encodeURIComponent(JSON.stringify({ id: options.productId }))}`;
       const blast = await fire([caller.port], path, options.requests);
       const after = await benchQueries(caller.port);
-      out.push({ server: 'createCaller reference (core memory cache)', requests: options.requests, concurrency: blast.concurrency, ok: blast.ok, failed: blast.failed, outcomes: blast.outcomes, dbQueries: after - before, method: "createDb onQuery hook (exact)", instances: 1, wallMs: blast.wallMs });
-      options.log(`  stampede caller: ${after - before} queries for ${blast.ok}/${options.requests} ok`);
+      out.push({ server: 'createCaller reference (core memory cache)', requests: options.requests, concurrency: blast.concurrency, ok: blast.ok, failed: blast.failed, outcomes: blast.outcomes, connectMs: blast.connectMs, dbQueries: after - before, method: "createDb onQuery hook (exact)", instances: 1, wallMs: blast.wallMs });
+      options.log(`  stampede caller: ${after - before} queries for ${blast.ok}/${options.requests} ok ${JSON.stringify(blast.outcomes)}, connect ${blast.connectMs} ms, requests ${blast.wallMs} ms`);
     } finally {
       await caller.stop();
     }
@@ -53,12 +53,13 @@ export async function runStampede(options: StampedeOptions): Promise<StampedeRes
         ok: blast.ok,
         failed: blast.failed,
         outcomes: blast.outcomes,
+        connectMs: blast.connectMs,
         dbQueries: after - before,
         method: 'pg_stat_user_indexes.idx_scan on products_pkey, read after the API instances closed their connections',
         instances: options.instances,
         wallMs: blast.wallMs,
       });
-      options.log(`  stampede api x${options.instances}: ${after - before} queries for ${blast.ok}/${options.requests} ok ${JSON.stringify(blast.outcomes)}`);
+      options.log(`  stampede api x${options.instances}: ${after - before} queries for ${blast.ok}/${options.requests} ok ${JSON.stringify(blast.outcomes)}, connect ${blast.connectMs} ms, requests ${blast.wallMs} ms`);
       if (dead.length) options.log(dead.join('\n'));
     } finally {
       for (const a of apis) await a.stop();
@@ -90,6 +91,8 @@ interface Blast {
   /** HTTP status (or `error` / `closed`) → count. */
   outcomes: Record<string, number>;
   concurrency: number;
+  /** Time to open every connection before the first request was written. */
+  connectMs: number;
   wallMs: number;
 }
 
@@ -97,6 +100,7 @@ interface Blast {
 async function fire(ports: number[], path: string, total: number): Promise<Blast> {
   const sockets: Socket[] = [];
   const responses: Promise<string>[] = [];
+  const connectStarted = performance.now();
   const BATCH = 500; // connect in batches so the listen backlog is not overrun
   for (let i = 0; i < total; i += BATCH) {
     const batch: Promise<void>[] = [];
@@ -129,6 +133,7 @@ async function fire(ports: number[], path: string, total: number): Promise<Blast
     await Promise.all(batch);
   }
   const connected = sockets.filter((s) => !s.destroyed && s.readyState === 'open').length;
+  const connectMs = Math.round(performance.now() - connectStarted);
   const started = performance.now();
   for (let i = 0; i < sockets.length; i++) {
     const port = ports[i % ports.length]!;
@@ -139,5 +144,5 @@ async function fire(ports: number[], path: string, total: number): Promise<Blast
   const counted: Record<string, number> = {};
   for (const o of outcomes) counted[o] = (counted[o] ?? 0) + 1;
   const ok = counted['200'] ?? 0;
-  return { ok, failed: total - ok, outcomes: counted, concurrency: connected, wallMs: Math.round(wallMs) };
+  return { ok, failed: total - ok, outcomes: counted, concurrency: connected, connectMs, wallMs: Math.round(wallMs) };
 }

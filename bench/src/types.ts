@@ -65,8 +65,11 @@ export interface StampedeResult {
   concurrency: number;
   ok: number;
   failed: number;
-  /** HTTP status (or socket outcome) → count. */
+  /** HTTP status (or socket outcome) → count. A 408 is a connection that sat idle past the server's
+   * header timeout while the other connections were still opening: an artifact of the harness. */
   outcomes: Record<string, number>;
+  /** Time to open every connection before the first request was written. */
+  connectMs: number;
   /** SELECTs on the products table counted while the stampede ran. */
   dbQueries: number;
   /** How the queries were counted. */
