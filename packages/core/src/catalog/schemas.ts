@@ -27,4 +27,4 @@ export const productSchema = z.object({
 export type Product = z.infer<typeof productSchema>;
 
 /** Ids are positive 32-bit integers; anything else is a validation error, never a query. */
-export const productIdSchema = z.coerce.number().int().positive().max(2_147_483_647);
+export const productIdSchema = z.int().positive().max(2_147_483_647);
