@@ -56,11 +56,14 @@ describe('Redis killed and restarted under load', () => {
     await sleep(2500);
     load.phase('recovery');
     await redis.start();
-    // Recovered when both instances answer with rate-limit fields again (the limiter talks to Redis).
+    // Recovered when both instances answer with rate-limit fields again (the limiter talks to Redis),
+    // three checks in a row (ioredis may reconnect more than once while the server comes up).
+    let streak = 0;
     await eventually(async () => {
       const replies = await Promise.all([failOpen, failClosed].map((api) => send(api.url, 'trpc', calls[0]!)));
-      return replies.every((r) => r.outcome === 'OK' && r.headers.get('ratelimit') !== null);
-    }, 100);
+      streak = replies.every((r) => r.outcome === 'OK' && r.headers.get('ratelimit') !== null) ? streak + 1 : 0;
+      return streak >= 3;
+    }, 150);
     load.phase('after');
     await sleep(1000);
     const results = await load.stop();
@@ -76,8 +79,6 @@ describe('Redis killed and restarted under load', () => {
       }
     }
     recordFigure('redis-outage', summary);
-    await failClosed.stop();
-    (await import('node:fs')).writeFileSync('/tmp/redis-closed.log', failClosed.output());
 
     for (const r of results) {
       const instance = (r.reply as { instance?: string } | undefined)?.instance;
@@ -96,5 +97,7 @@ describe('Redis killed and restarted under load', () => {
     expect(summary['redis-closed/after']).toEqual({ OK: expect.any(Number) });
     expect(summary['redis-open/outage']?.OK ?? 0).toBeGreaterThan(0);
     expect(failOpen.child.exitCode).toBeNull();
+    // Same processes throughout; and they still shut down cleanly.
+    expect(await failClosed.stop()).toBe(0);
   });
 });
