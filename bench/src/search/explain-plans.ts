@@ -67,10 +67,24 @@ async function main(): Promise<void> {
     const statements = captured;
     captured = [];
     out.push(`## ${shape.title}`, '', `Input: \`${JSON.stringify(shape.input)}\``, '');
-    for (const [i, c] of statements.entries()) {
-      const rows = await client.unsafe(`EXPLAIN (ANALYZE, BUFFERS) ${c.query}`, c.params as never[]);
-      const plan = rows.map((r) => String(Object.values(r)[0])).join('\n');
-      out.push(`### Statement ${i + 1}`, '', '```sql', c.query.replace(/\s+/g, ' ').trim(), '```', '', `Params: \`${JSON.stringify(c.params)}\``, '', '```', plan, '```', '');
+    let jitOff = false;
+    let n = 0;
+    for (const c of statements) {
+      // The procedure runs its heavy statements after `SET LOCAL jit = off` (search.ts, withoutJit).
+      if (/^\s*set local jit = off/i.test(c.query)) {
+        jitOff = true;
+        continue;
+      }
+      if (!/^\s*(select|with)/i.test(c.query)) continue;
+      const rows = await client.begin(async (tx) => {
+        if (jitOff) await tx.unsafe('SET LOCAL jit = off');
+        return tx.unsafe(`EXPLAIN (ANALYZE, BUFFERS) ${c.query}`, c.params as never[]);
+      });
+      const plan = (rows as unknown as Array<Record<string, unknown>>).map((r) => String(Object.values(r)[0])).join('\n');
+      n++;
+      const title = `### Statement ${n}${jitOff ? ' (jit off)' : ''}`;
+      jitOff = false;
+      out.push(title, '', '```sql', c.query.replace(/\s+/g, ' ').trim(), '```', '', `Params: \`${JSON.stringify(c.params)}\``, '', '```', plan, '```', '');
     }
   }
   await client.end();

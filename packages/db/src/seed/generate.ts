@@ -125,7 +125,9 @@ export function generateProduct(plan: CatalogPlan, rng: Rng, id: number): SeedPr
   const series = rng.pick(spec.series ?? department.series);
   const model = department.models && rng.chance(0.35) ? ` ${rng.pick(department.models)}` : '';
   const features = spec.features ?? [];
-  const chosen = rng.sample(features, rng.chance(0.45) ? 2 : 1);
+  let chosen = rng.sample(features, rng.chance(0.45) ? 2 : 1);
+  // At most one size/capacity-like feature ('14"', '256GB', '4K'): "13\" 15.6\" Notebook" reads wrong.
+  if (chosen.length === 2 && chosen.every((f) => /^\d/.test(f))) chosen = chosen.slice(0, 1);
   const noun = rng.pick(spec.nouns ?? ['Item']);
   const name = [`${series}${model}`, ...chosen, noun].join(' ');
   const brand = rng.pick(department.brands);

@@ -115,6 +115,30 @@ describe.each(testDrivers)('seedDatabase on %s', (driver, create) => {
   });
 });
 
+describe.each(testDrivers)('bulk seeding on %s', (_driver, create) => {
+  it('drops, clusters and rebuilds the product indexes without changing the data', async () => {
+    const plain = await create();
+    const bulk = await create();
+    try {
+      const indexes = async (db: Database) =>
+        queryRows<{ def: string }>(db, sql`SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'products' ORDER BY indexname`);
+      const before = await indexes(bulk.db);
+      await seedDatabase(plain.db, { products: 600, seed: 3 });
+      const report = await seedDatabase(bulk.db, { products: 600, seed: 3, bulkFrom: 100, batchSize: 250 });
+      expect(report.rebuiltIndexes).toBe(true);
+      expect(await indexes(bulk.db)).toEqual(before);
+      expect(await checksum(bulk.db, 600)).toBe(await checksum(plain.db, 600));
+      // Physically grouped by category now: ctid order follows category_id.
+      const rows = await queryRows<{ category_id: number }>(bulk.db, sql`SELECT category_id FROM products ORDER BY ctid`);
+      const ids = rows.map((r) => r.category_id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    } finally {
+      await plain.dispose();
+      await bulk.dispose();
+    }
+  });
+});
+
 describe('determinism', () => {
   it('gives the same rows on PGlite and Postgres for the same seed', () => {
     expect(checksums.size).toBe(2);

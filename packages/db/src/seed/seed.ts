@@ -19,6 +19,11 @@ export interface SeedOptions {
   seed?: number;
   /** Truncate every seeded table (and what references it) first. Without it a seeded database is left alone. */
   reset?: boolean;
+  /**
+   * From this many products into an empty table, drop the secondary indexes, load, CLUSTER by category and
+   * rebuild them (default 50,000).
+   */
+  bulkFrom?: number;
   /** Rows per INSERT (default 5,000). Each batch is one JSON parameter, so the 65,535-parameter limit never applies. */
   batchSize?: number;
   onProgress?: (progress: SeedProgress) => void;
@@ -113,7 +118,7 @@ export async function seedDatabase(db: Database, options: SeedOptions = {}): Pro
     await tx.execute(sql`SELECT setval(pg_get_serial_sequence('categories', 'id'), (SELECT max(id) FROM categories))`);
     progress({ phase: 'categories', done: plan.categories.length, total: plan.categories.length });
 
-    const dropped = total >= rebuildIndexesFrom ? await dropSecondaryIndexes(tx) : [];
+    const dropped = total >= (options.bulkFrom ?? rebuildIndexesFrom) ? await dropSecondaryIndexes(tx) : [];
     rebuiltIndexes = dropped.length > 0;
 
     for (let start = 1; start <= total; start += batchSize) {
