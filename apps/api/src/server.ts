@@ -131,6 +131,10 @@ export function createApiServer(api: ApiServices): ApiServer {
     onError: ({ error, req }) => reportError(req as GatewayRequest, error),
   });
 
+  // Built once, not per request.
+  const trpcContext = ({ req, res }: { req: GatewayRequest; res: GatewayResponse }) => buildContext(api, req, res, 'trpc');
+  const trpcError = ({ error, req }: { error: unknown; req: GatewayRequest }) => reportError(req, error);
+
   const server = createServer<typeof GatewayRequest, typeof GatewayResponse>(
     { IncomingMessage: GatewayRequest, ServerResponse: GatewayResponse },
     async (req, res) => {
@@ -148,8 +152,8 @@ export function createApiServer(api: ApiServices): ApiServer {
             req,
             res,
             path: pathname.slice(6),
-            createContext: ({ req, res }) => buildContext(api, req, res, 'trpc'),
-            onError: ({ error, req }) => reportError(req, error),
+            createContext: trpcContext,
+            onError: trpcError,
             maxBodySize: 1024 * 1024,
             allowMethodOverride: false,
           });
