@@ -51,7 +51,10 @@ describe('Redis stopped mid-run', () => {
 
     const health = await request(`${closed.url}/healthz`);
     expect(health.status).toBe(503);
-    expect(health.json()).toMatchObject({ database: { status: 'up' }, redis: { status: 'down' } });
+    expect(health.json()).toMatchObject({ status: 'down', database: { status: 'up' }, redis: { status: 'down' } });
+    const openHealth = await request(`${openInstance.url}/healthz`);
+    expect(openHealth.status).toBe(200);
+    expect(openHealth.json()).toMatchObject({ status: 'degraded', redis: { status: 'down' } });
 
     const metrics = await request(`${closed.url}/metrics`);
     expect(metrics.body).toMatch(/triport_ratelimit_store_failures_total [1-9]/);

@@ -195,9 +195,11 @@ async function health(api: ApiServices, res: GatewayResponse): Promise<void> {
     new Promise<'down'>((resolve) => setTimeout(() => resolve('down'), 2000).unref()),
   ]);
   const redis = api.redisStatus();
-  const ok = database === 'up' && redis !== 'down';
-  sendJson(res, ok ? 200 : 503, {
-    status: ok ? 'ok' : 'degraded',
+  // Without Redis the API still serves when the limiter fails open (cache reads go to the database):
+  // degraded, not down. Failing closed, every procedure answers 503, so the instance is down.
+  const serving = database === 'up' && (redis !== 'down' || api.config.rateLimitFail === 'open');
+  sendJson(res, serving ? 200 : 503, {
+    status: !serving ? 'down' : redis === 'down' ? 'degraded' : 'ok',
     database: { status: database, kind: api.database.kind },
     redis: { status: redis },
     rateLimitStore: api.rateLimitStore,
