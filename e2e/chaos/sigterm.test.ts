@@ -7,8 +7,11 @@ import { killAllApis, startApi } from './support/processes.ts';
 import { type Call, send, styles, tally } from './support/styles.ts';
 
 let database: ChaosDatabase;
+/** Stock as seeded: every unit missing later must sit in a placed order. */
+let initial: Map<number, number>;
 beforeAll(async () => {
   database = await createChaosDatabase();
+  initial = await stockSnapshot(database.sql);
 });
 afterAll(async () => {
   await killAllApis();
@@ -33,7 +36,6 @@ async function refusesConnections(url: string): Promise<boolean> {
 describe('SIGTERM under load', () => {
   it('refuses new connections at once, finishes the in-flight requests, and exits 0', async () => {
     const api = await startApi('drain', { ...env(), API_SHUTDOWN_TIMEOUT_MS: '20000' });
-    const initial = await stockSnapshot(database.sql);
     const before = await readLedger(database.sql, initial);
     const load = startLoad(4, (i) => send(api.url, styles[i % styles.length]!, { procedure: 'catalog.product', input: { id: 1 + (i % 50) } }));
     let inFlight: Promise<Array<{ outcome: string; status: number }>> | undefined;
@@ -72,7 +74,6 @@ describe('SIGTERM under load', () => {
 
   it('exits within the drain budget when a request never finishes, and nothing is half-written', async () => {
     const api = await startApi('drain-bound', { ...env(), API_SHUTDOWN_TIMEOUT_MS: '1500' });
-    const initial = await stockSnapshot(database.sql);
     const before = await readLedger(database.sql, initial);
     let outcome: string | undefined;
     let code: number | string | undefined;
