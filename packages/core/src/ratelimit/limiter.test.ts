@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../context.ts';
-import { createRateLimiter, parseTierPolicy } from './limiter.ts';
+import { createRateLimiter, ipBucket, parseTierPolicy } from './limiter.ts';
 import { createMemoryRateLimitStore } from './memory-store.ts';
 import type { RateLimitPolicies, RateLimitStore } from './types.ts';
 
@@ -50,5 +50,14 @@ describe('createRateLimiter', () => {
     expect(parseTierPolicy('1000/1h')).toEqual({ limit: 1000, windowMs: 3_600_000 });
     expect(() => parseTierPolicy('lots')).toThrow();
     expect(() => parseTierPolicy('0/1m')).toThrow();
+  });
+
+  it('buckets IPv6 clients by /64', () => {
+    expect(ipBucket('203.0.113.7')).toBe('203.0.113.7');
+    expect(ipBucket('::ffff:127.0.0.1')).toBe('127.0.0.1');
+    expect(ipBucket('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(ipBucket('2001:0db8:0000:0042:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:0:42::/64');
+    expect(ipBucket('2001:db8:0:42::ffff')).toBe(ipBucket('2001:db8:0:42:1:2:3:4'));
+    expect(ipBucket('::1')).toBe('0:0:0:0::/64');
   });
 });

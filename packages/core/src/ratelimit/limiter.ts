@@ -19,7 +19,25 @@ function tierOf(principal: Principal): LimitTier {
 function identifierOf(principal: Principal, clientIp: string): string {
   if (principal.kind === 'apiKey') return `k:${principal.keyId}`;
   if (principal.kind === 'user') return `u:${principal.userId}`;
-  return `ip:${clientIp}`;
+  return `ip:${ipBucket(clientIp)}`;
+}
+
+/**
+ * The address an anonymous budget belongs to: IPv4 (also IPv4-mapped IPv6) as is, IPv6 by its /64 —
+ * one subscriber usually holds a whole /64 and could otherwise rotate through it.
+ *
+ * @example
+ * ipBucket('2001:db8::1'); // '2001:db8:0:0::/64'
+ */
+export function ipBucket(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1] as string;
+  const [head = '', tail] = ip.toLowerCase().split('%', 1)[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 /**
