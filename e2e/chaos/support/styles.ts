@@ -201,6 +201,8 @@ const restStatus: Record<number, AppErrorCode> = {
  */
 export function classify(style: Style, status: number, headers: Headers, body: string): Reply['outcome'] {
   const type = headers.get('content-type') ?? '';
+  // Node's own refusal of a request head beyond --max-http-header-size, before any adapter runs.
+  if (status === 431) return 'VALIDATION';
   if (style === 'trpc') {
     if (status >= 200 && status < 300) return 'OK';
     try {
