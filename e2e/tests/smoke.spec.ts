@@ -23,3 +23,10 @@ test('the storefront origin proxies /trpc to the API', async ({ request }) => {
   const body = (await res.json()) as { result: { data: { id: number } } };
   expect(body.result.data.id).toBe(1);
 });
+
+test('an unknown product is a friendly 404, not an error page', async ({ page }) => {
+  const response = await page.goto('/product/1999999999');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'We couldn’t find that page' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Browse all products' })).toBeVisible();
+});

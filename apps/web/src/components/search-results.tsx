@@ -56,6 +56,11 @@ export function SearchResults({ initial, initialKey, initialProblem }: Props) {
   const showingStale = results.isPlaceholderData;
   const problem = results.error ? describeApiError(results.error) : !results.data && key === initialKey ? initialProblem : null;
 
+  const filtersRef = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (filtersRef.current && window.matchMedia('(max-width: 860px)').matches) filtersRef.current.open = false;
+  }, []);
+
   // Keyboard users land on the first newly loaded result after "Load more".
   const focusIndex = useRef<number | null>(null);
   const firstNewLink = useRef<HTMLAnchorElement>(null);
@@ -76,11 +81,15 @@ export function SearchResults({ initial, initialKey, initialProblem }: Props) {
   return (
     <div className="search-layout">
       <aside className="facets" aria-label="Filters">
-        {firstPage?.facets ? (
-          <SearchFacets facets={firstPage.facets} state={state} onChange={go} />
-        ) : (
-          <div className="skeleton skeleton-block" aria-hidden="true" />
-        )}
+        {/* Open on wide screens (summary hidden by CSS); a collapsed disclosure on phones. */}
+        <details ref={filtersRef} open className="facets-toggle">
+          <summary>Filters{hasFilters(state) ? ' (active)' : ''}</summary>
+          {firstPage?.facets ? (
+            <SearchFacets facets={firstPage.facets} state={state} onChange={go} />
+          ) : problem ? null : (
+            <div className="skeleton skeleton-block" aria-hidden="true" />
+          )}
+        </details>
       </aside>
       <section className="results" aria-labelledby="results-title" aria-busy={results.isFetching}>
         <div className="results-head">

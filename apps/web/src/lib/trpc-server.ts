@@ -21,7 +21,8 @@ export interface ServerApi {
 export async function serverApi(): Promise<ServerApi> {
   const incoming = await headers();
   const forwarded: Record<string, string> = {};
-  for (const name of ['cookie', 'x-request-id', 'user-agent']) {
+  // x-forwarded-for: the API limits anonymous shoppers per address, and trusts it from a loopback proxy.
+  for (const name of ['cookie', 'x-request-id', 'user-agent', 'x-forwarded-for']) {
     const value = incoming.get(name);
     if (value) forwarded[name] = value;
   }
