@@ -41,6 +41,7 @@ describe('SIGTERM under load', () => {
     let inFlight: Promise<Array<{ outcome: string; status: number }>> | undefined;
     let exitedWhileHeld: boolean | undefined;
     let refusedWhileHeld = false;
+    let signalled = 0;
     await database.sql.begin(async (tx) => {
       // Orders in every style wait behind this row lock: they are in flight when the signal arrives.
       await tx`SELECT id FROM products WHERE id = 9 FOR UPDATE`;
@@ -48,16 +49,18 @@ describe('SIGTERM under load', () => {
       await eventually(async () => (await database.lockWaiters()) === styles.length);
       load.phase('draining');
       api.child.kill('SIGTERM');
+      signalled = performance.now();
       await eventually(() => refusesConnections(api.url));
       refusedWhileHeld = true;
       exitedWhileHeld = api.child.exitCode !== null;
     });
     const replies = await inFlight!;
     const code = await api.exited;
+    const signalToExitMs = Math.round(performance.now() - signalled);
     const results = await load.stop();
 
     const loadOutcomes = tally(results.map((r) => `${r.phase}:${r.reply?.outcome ?? r.status}`));
-    recordFigure('sigterm-drain', { inFlightOutcomes: replies.map((r) => r.outcome), exitCode: code, load: loadOutcomes });
+    recordFigure('sigterm-drain', { inFlightOutcomes: replies.map((r) => r.outcome), exitCode: code, signalToExitMs, load: loadOutcomes });
     expect(refusedWhileHeld).toBe(true);
     expect(exitedWhileHeld).toBe(false);
     expect(replies.map((r) => r.outcome)).toEqual(styles.map(() => 'OK'));
@@ -77,6 +80,7 @@ describe('SIGTERM under load', () => {
     const before = await readLedger(database.sql, initial);
     let outcome: string | undefined;
     let code: number | string | undefined;
+    let signalToExitMs = 0;
     await database.sql.begin(async (tx) => {
       await tx`SELECT id FROM products WHERE id = 10 FOR UPDATE`;
       const stuck = send(api.url, 'rest', order(10), 60_000).then(
@@ -85,11 +89,13 @@ describe('SIGTERM under load', () => {
       );
       await eventually(async () => (await database.lockWaiters()) === 1);
       api.child.kill('SIGTERM');
+      const signalled = performance.now();
       // The lock is still held: only the budget can end the process.
       code = await api.exited;
+      signalToExitMs = Math.round(performance.now() - signalled);
       outcome = await stuck;
     });
-    recordFigure('sigterm-bound', { budgetMs: 1500, exitCode: code, stuckRequest: outcome });
+    recordFigure('sigterm-bound', { budgetMs: 1500, exitCode: code, signalToExitMs, stuckRequest: outcome });
     expect(code).toBe(1);
     expect(outcome).toBe('TypeError'); // the socket was closed under it
     const after = await readLedger(database.sql, initial);

@@ -57,6 +57,7 @@ describe('slow and abandoned clients', () => {
       // Connections that never send a byte.
       ...Array.from({ length: 5 }, () => attacker('silent', '')),
     ];
+    const opened = performance.now();
     try {
       // While they hang on, normal traffic is served in every style.
       for (let round = 0; round < 3; round += 1) {
@@ -68,13 +69,14 @@ describe('slow and abandoned clients', () => {
       const stillOpenDuringTraffic = attackers.filter((a) => !a.socket.closed).length;
       // The server, not the client, ends every one of them (the test timeout bounds the wait).
       await Promise.all(attackers.map((a) => a.closed));
+      const allClosedAfterMs = Math.round(performance.now() - opened);
       const answers: Record<string, Record<string, number>> = {};
       for (const a of attackers) {
         const status = /^HTTP\/1\.1 (\d{3})/.exec(a.received())?.[1] ?? 'closed without reply';
         answers[a.kind] ??= {};
         answers[a.kind]![status] = (answers[a.kind]![status] ?? 0) + 1;
       }
-      recordFigure('slow-clients', { sockets: attackers.length, stillOpenDuringTraffic, answers });
+      recordFigure('slow-clients', { sockets: attackers.length, stillOpenDuringTraffic, allClosedAfterMs, answers });
       for (const a of attackers) expect(a.received(), a.kind).not.toMatch(/^HTTP\/1\.1 5\d\d/);
       // And afterwards the server is as good as new.
       expect((await send(api.url, 'rest', { procedure: 'catalog.product', input: { id: 9 } })).outcome).toBe('OK');
