@@ -3,6 +3,8 @@
  * Works with no Postgres, Redis or Docker (embedded PGlite at .data/pglite); DATABASE_URL switches to Postgres.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +66,17 @@ async function prepareDatabase(): Promise<void> {
   await handle.close();
 }
 
+/** AUTH_SECRET derives API-key digest secrets: keep one per data directory so restarts don't change it. */
+function authSecret(): string {
+  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  const file = path.join(root, '.data', 'auth-secret');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 async function main(): Promise<void> {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   process.env.TURBO_TELEMETRY_DISABLED = '1';
@@ -80,7 +93,13 @@ async function main(): Promise<void> {
 
   const apiUrl = process.env.API_URL;
   const children = [
-    run('npx', ['tsx', 'apps/api/src/main.ts'], { API_PORT: String(apiPort), NODE_ENV: 'production' }),
+    // TRUST_PROXY=loopback: the storefront on this host forwards each shopper's address (per-IP rate limits).
+    run('npx', ['tsx', 'apps/api/src/main.ts'], {
+      API_PORT: String(apiPort),
+      NODE_ENV: 'production',
+      TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback',
+      AUTH_SECRET: authSecret(),
+    }),
     run('npx', ['next', 'start', 'apps/web', '--port', String(webPort)], { API_URL: apiUrl, NODE_ENV: 'production' }),
   ];
   console.log(`\n  Storefront  http://localhost:${webPort}\n  API         ${apiUrl}  (/trpc, /rest/v1, /rest/docs, /soap?wsdl, /metrics)\n`);

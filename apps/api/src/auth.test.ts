@@ -109,6 +109,9 @@ describe('API keys over HTTP', () => {
     const soap = await soapCall(api.url, '<t:Me/>', `<t:ApiKey>${key}</t:ApiKey>`);
     expect(soap.status).toBe(200);
     expect(soap.body).toContain(id);
+    // A bad Authorization header is not ignored because the envelope carries a good key.
+    const both = await soapCall(api.url, '<t:Me/>', `<t:ApiKey>${key}</t:ApiKey>`, { authorization: 'Bearer tp_free_bogus' });
+    expect(both.body).toContain('<tns:code>UNAUTHORIZED</tns:code>');
 
     const listed = await request(`${api.url}/rest/v1/account/api-keys`, { headers: { cookie } });
     expect(listed.body).not.toContain(key.slice(-64));

@@ -17,6 +17,9 @@ export interface ApiConfig {
   logLevel: string;
   /** Honour X-Forwarded-For / X-Forwarded-Proto (only behind a proxy you control). */
   trustProxy: boolean;
+  /** Which peers may send X-Forwarded-*: any (`TRUST_PROXY=1`) or only loopback (`TRUST_PROXY=loopback`, the
+   * storefront on the same host forwarding the shopper's address). */
+  trustProxyPeers: 'any' | 'loopback';
   /** Browser origins allowed by CORS on /rest (comma-separated `CORS_ORIGINS`). */
   corsOrigins: string[];
   /** HMAC key for API key secrets; unset → random per process (fine for one dev instance). */
@@ -59,7 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     },
     redisTimeoutMs,
     logLevel: env.LOG_LEVEL ?? 'info',
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: ['1', 'true', 'loopback'].includes(env.TRUST_PROXY ?? ''),
+    trustProxyPeers: env.TRUST_PROXY === 'loopback' ? 'loopback' : 'any',
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     authSecret: env.AUTH_SECRET || undefined,
     sessionTtlMs: sessionDays * 24 * 3600 * 1000,

@@ -21,6 +21,7 @@ import { Redis as UpstashRedis } from '@upstash/redis';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config.ts';
+import { defaultIdempotencyPurgeEveryMs, startIdempotencyPurge } from './lifecycle/purge-idempotency.ts';
 import { createLogger } from './observability/logger.ts';
 import { type ApiMetrics, createMetrics } from './observability/metrics.ts';
 
@@ -126,6 +127,7 @@ export async function createServices(config: ApiConfig, options: CreateServicesO
     deleteExpiredSessions(db.db).catch((error: unknown) => logger.warn({ err: errorText(error) }, 'Expired-session cleanup failed'));
   }, 3_600_000);
   housekeeping.unref();
+  const stopIdempotencyPurge = startIdempotencyPurge(db.db, { everyMs: defaultIdempotencyPurgeEveryMs, logger });
   return {
     config,
     services: { db: db.db, cache, rateLimiter, auth },
@@ -140,6 +142,7 @@ export async function createServices(config: ApiConfig, options: CreateServicesO
     redisStatus: () => (!redis ? 'disabled' : redis.status === 'ready' ? 'up' : 'down'),
     async close() {
       clearInterval(housekeeping);
+      await stopIdempotencyPurge();
       await cache.close();
       subscriber?.disconnect();
       redis?.disconnect();

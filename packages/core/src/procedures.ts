@@ -81,7 +81,9 @@ export const premiumProcedure = publicProcedure.use(requirePremium);
 /** A signed-in user with a browser session (not an API key): for actions a leaked key must not do. */
 export const sessionProcedure = publicProcedure.use(
   middleware(({ ctx, next }) => {
-    if (ctx.principal.kind !== 'user') throw appError('UNAUTHENTICATED', 'Sign in to do this');
+    if (ctx.principal.kind === 'anonymous') throw appError('UNAUTHENTICATED', 'Sign in to do this');
+    // A valid API key is authenticated, just not enough: 403, so clients don't discard a good key as invalid.
+    if (ctx.principal.kind !== 'user') throw appError('FORBIDDEN', 'Sign in with a browser session to do this');
     return next({ ctx: { principal: ctx.principal } });
   }),
 );

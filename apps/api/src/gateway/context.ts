@@ -14,6 +14,7 @@ import {
   type TwoTierCache,
 } from '@triport/core';
 import { TRPCError } from '@trpc/server';
+import type { ApiConfig } from '../config.ts';
 import type { ApiServices } from '../services.ts';
 import type { GatewayResponse } from './response.ts';
 
@@ -60,13 +61,18 @@ export async function buildContext(
   soapCredentials?: SoapCredentials,
 ): Promise<Context> {
   const { services, auth, config } = api;
-  const secure = isSecure(req, config.trustProxy);
+  const trusted = fromTrustedProxy(req, config);
+  const secure = isSecure(req, trusted);
   let principal: Principal = ANONYMOUS;
   let authError: TRPCError | undefined;
   const { authorization, cookie } = req.headers;
   if (authorization !== undefined || cookie !== undefined || soapCredentials) {
     const started = performance.now();
     try {
+      // Two credentials in one request are ambiguous: refuse rather than silently pick one.
+      if (soapCredentials && authorization !== undefined) {
+        throw appError('UNAUTHENTICATED', 'Send credentials either in the SOAP header or in Authorization, not both');
+      }
       if (soapCredentials) principal = await authenticateSoap(services.db, auth, soapCredentials);
       else {
         const result = await authenticateRequest(services.db, auth, { authorization, cookie });
@@ -95,13 +101,21 @@ export async function buildContext(
     requestId: res.requestId,
     style,
     principal,
-    clientIp: clientIpOf(req, config.trustProxy),
+    clientIp: clientIpOf(req, trusted),
     setHeader: (name, value) => res.setHeader(name, value),
     timing: res,
     secure,
     observation: res.observation,
     authError,
   };
+}
+
+/** Whether this peer's X-Forwarded-* headers are believed (see `ApiConfig.trustProxyPeers`). */
+export function fromTrustedProxy(req: IncomingMessage, config: Pick<ApiConfig, 'trustProxy' | 'trustProxyPeers'>): boolean {
+  if (!config.trustProxy) return false;
+  if (config.trustProxyPeers === 'any') return true;
+  const peer = req.socket.remoteAddress ?? '';
+  return peer === '::1' || peer.startsWith('127.') || peer.startsWith('::ffff:127.');
 }
 
 /** TLS on the socket, or `X-Forwarded-Proto: https` from a trusted proxy. */

@@ -149,7 +149,7 @@ describe('API keys', () => {
     expect(keyPrincipal).toEqual({ kind: 'apiKey', keyId: created.id, userId: user.id, role: 'shopper', plan: 'premium' });
     expect(await callerFor(keyPrincipal!).caller.auth.me()).toMatchObject({ kind: 'apiKey', apiKeyId: created.id, user: { id: user.id } });
     // A key cannot mint keys.
-    await expect(callerFor(keyPrincipal!).caller.account.apiKeys.create({ name: 'x' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(callerFor(keyPrincipal!).caller.account.apiKeys.create({ name: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
     await caller.account.apiKeys.revoke({ id: created.id });
     expect(await verifyApiKey(t.db, created.key)).toBeNull();

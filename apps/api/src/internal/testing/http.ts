@@ -46,9 +46,9 @@ export function trpcMutation(base: string, path: string, input: unknown, headers
 }
 
 /** A SOAP 1.1 call with optional header blocks. */
-export function soapCall(base: string, body: string, header = ''): Promise<Reply> {
+export function soapCall(base: string, body: string, header = '', headers: Record<string, string> = {}): Promise<Reply> {
   const envelope = `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="urn:triport:soap:v1"><soap:Header>${header}</soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`;
-  return request(`${base}/soap`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: envelope });
+  return request(`${base}/soap`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', ...headers }, body: envelope });
 }
 
 /** Polls until `check` is true (at most ~`attempts` × 50 ms). */
