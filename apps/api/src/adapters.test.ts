@@ -385,6 +385,50 @@ echo json_encode($client->GetProduct(['id' => (int) $argv[2]]));
   });
 });
 
+describe('client mistakes are client errors in logs and metrics', () => {
+  /** Probes that must be answered as client errors, each with its own request id. */
+  async function probe(tag: string, send: (headers: Record<string, string>) => Promise<{ status: number }>) {
+    const id = `adapters-${tag}-${randomUUID()}`;
+    const { status } = await send({ 'x-request-id': id });
+    const unhandled = api.logs.some((line) => line.requestId === id && line.msg === 'Unhandled error');
+    const outcome = api.logs.find((line) => line.requestId === id && typeof line.outcome === 'string')?.outcome;
+    return { tag, status, unhandled, outcome };
+  }
+
+  it('REST: malformed query and body are 400 VALIDATION, never logged as unhandled', async () => {
+    const results = [
+      await probe('rest-query', (headers) => request(`${api.url}/rest/v1/products?nope=1`, { headers })),
+      await probe('rest-json', (headers) =>
+        request(`${api.url}/rest/v1/auth/login`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"email":' }),
+      ),
+    ];
+    expect(results).toEqual(results.map((r) => ({ tag: r.tag, status: 400, unhandled: false, outcome: 'VALIDATION' })));
+  });
+
+  /**
+   * KNOWN BUG (reported, not fixed here: apps/api/src/server.ts and packages/soap are other owners').
+   * The SOAP adapter hands its own `SoapProtocolError` (a plain Error with a tRPC `code`) to `onError`;
+   * the gateway's `reportError` runs it through `getTRPCErrorFromUnknown`, which makes every protocol
+   * refusal (SOAPAction mismatch, malformed XML, DOCTYPE, unknown operation...) an INTERNAL error:
+   * logged at level 50 as "Unhandled error" with a stack trace and counted as outcome="INTERNAL".
+   * Anonymous clients can flood the error log. Turn `it.fails` into `it` when fixed.
+   */
+  it.fails('SOAP: action mismatch and malformed XML are client faults, never logged as unhandled', async () => {
+    const mismatch = await probe('soap-action', (headers) =>
+      request(`${api.url}/soap`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': `application/soap+xml; charset=utf-8; action="${NS}#SearchProducts"` },
+        body: soapEnvelope('1.2', '<t:GetProduct><t:id>1</t:id></t:GetProduct>'),
+      }),
+    );
+    const malformed = await probe('soap-xml', (headers) =>
+      request(`${api.url}/soap`, { method: 'POST', headers: { ...headers, 'content-type': 'text/xml; charset=utf-8' }, body: '<env:Envelope' }),
+    );
+    expect(mismatch).toEqual({ tag: 'soap-action', status: 400, unhandled: false, outcome: 'VALIDATION' });
+    expect(malformed).toEqual({ tag: 'soap-xml', status: 500, unhandled: false, outcome: 'VALIDATION' });
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Parity
 // ---------------------------------------------------------------------------------------------
