@@ -27,9 +27,12 @@ const shapes: Array<{ title: string; input: Record<string, unknown>; note?: stri
   { title: 'Prefix (search-as-you-type)', input: { q: 'mechanical key' } },
   { title: 'Text + filters + facets', input: { q: 'headphones', brand: ['Sonora'], minRating: 4 } },
   { title: 'Category page, price ascending (facets from the cube)', input: { category: 'laptops', sort: 'price_asc' } },
-  { title: 'Filters off the facet edges (exact SQL facets)', input: { category: 'coffee', minPrice: 1_234, maxPrice: 4_321 } },
+  { title: 'Filters off the facet edges (exact SQL up to 100k products, enclosing bands from the cube above)', input: { category: 'coffee', minPrice: 1_234, maxPrice: 4_321 } },
+  { title: 'Department page sorted by price (merged per-category ranges)', input: { category: 'electronics', sort: 'price_asc', facets: false } },
+  { title: 'Deep page (page 21) of a broad word', input: { q: 'headphones', facets: false }, note: 'deep' },
   { title: 'Newest, whole catalog, no facets', input: { sort: 'newest', facets: false } },
-  { title: 'Fuzzy fallback (trigram word similarity on name)', input: { q: 'hedphnes wirless' } },
+  { title: 'Two misspelled words (both corrected)', input: { q: 'hedphnes wirless' } },
+  { title: 'Known words that never meet: fuzzy fallback (trigram word similarity on names)', input: { q: 'laptop yoga' } },
 ];
 
 async function main(): Promise<void> {
@@ -61,9 +64,17 @@ async function main(): Promise<void> {
   // Warm the tree and the facet cube outside the captures.
   await caller.catalog.search({ limit: 1 });
   for (const shape of shapes) {
-    await caller.catalog.search(shape.input as never);
+    let input = shape.input;
+    if (shape.note === 'deep') {
+      for (let page = 0; page < 20; page++) {
+        const r = await caller.catalog.search(input as never);
+        if (!r.nextCursor) break;
+        input = { ...input, cursor: r.nextCursor };
+      }
+    }
+    await caller.catalog.search(input as never);
     captured = [];
-    await caller.catalog.search(shape.input as never);
+    await caller.catalog.search(input as never);
     const statements = captured;
     captured = [];
     out.push(`## ${shape.title}`, '', `Input: \`${JSON.stringify(shape.input)}\``, '');
