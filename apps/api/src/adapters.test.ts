@@ -141,8 +141,9 @@ describe('REST: the real /rest/openapi.json', () => {
   /**
    * Every status the live API answered here must be a declared response of its operation, with the
    * declared media type: a generated client has no type for anything else. `knownGaps` are real bugs
-   * found by this test (see the report); the REST adapter adds 404 only to routes with path
-   * parameters and 401 only to non-public ones, and meta has no way to declare more.
+   * found by this test (see the report): the REST adapter adds 404 only to routes with path
+   * parameters and 401 only to non-public ones, and meta has no way to declare more — yet a public
+   * read answers 401 to an invalid key, and orders.create / auth.login throw NOT_FOUND / UNAUTHENTICATED.
    */
   it('documents every status the live API answers (known gaps listed)', async () => {
     const key = { authorization: `Bearer ${demoCredentials.freeApiKey}` };
@@ -152,6 +153,8 @@ describe('REST: the real /rest/openapi.json', () => {
       { op: ['get', '/rest/v1/products/{id}'], url: '/rest/v1/products/abc' },
       { op: ['get', '/rest/v1/products'], url: '/rest/v1/products?limit=0' },
       { op: ['get', '/rest/v1/products'], url: '/rest/v1/products?nope=1' },
+      // A public read with a bad key is refused (401), not served anonymously.
+      { op: ['get', '/rest/v1/products/{id}'], url: '/rest/v1/products/1', init: { headers: { authorization: 'Bearer tp_free_nope00000000_x' } } },
       { op: ['get', '/rest/v1/orders'], url: '/rest/v1/orders' },
       { op: ['get', '/rest/v1/orders/{id}'], url: `/rest/v1/orders/${randomUUID()}`, init: { headers: key } },
       { op: ['post', '/rest/v1/orders'], url: '/rest/v1/orders', init: { method: 'POST', headers: { ...key, ...json }, body: '{"lines":[]}' } },
@@ -176,7 +179,7 @@ describe('REST: the real /rest/openapi.json', () => {
       expect(r.json().requestId).toBe(r.headers.get('x-request-id'));
       if (!(String(r.status) in declared)) undocumented.push(`${method.toUpperCase()} ${path} ${r.status}`);
     }
-    const knownGaps = ['POST /rest/v1/orders 404', 'POST /rest/v1/auth/login 401'];
+    const knownGaps = ['GET /rest/v1/products/{id} 401', 'POST /rest/v1/orders 404', 'POST /rest/v1/auth/login 401'];
     expect(undocumented).toEqual(knownGaps);
   });
 
@@ -248,7 +251,7 @@ describe('REST: a typed client generated from the real document (openapi-typescr
 // ---------------------------------------------------------------------------------------------
 
 describe('SOAP: xmllint with the XSD of the real WSDL', () => {
-  it('accepts real GetProduct and SearchProducts responses in SOAP 1.1 and 1.2, and a fault detail', async () => {
+  it('accepts real responses (GetProduct, SearchProducts, categories, suggestions, Me, ListOrders) in SOAP 1.1 and 1.2, and a fault detail', async () => {
     expect((await runTool('xmllint', ['--version'])).code).toBe(0);
     const bodies = [
       ['GetProduct', '<t:GetProduct><t:id>3</t:id></t:GetProduct>'],
@@ -257,10 +260,15 @@ describe('SOAP: xmllint with the XSD of the real WSDL', () => {
       ['SearchProducts', '<t:SearchProducts><t:q>wireles headphnes</t:q><t:sort>price_asc</t:sort><t:limit>3</t:limit></t:SearchProducts>'],
       ['SearchProducts', '<t:SearchProducts><t:q>zzzqqqxxx</t:q><t:facets>false</t:facets></t:SearchProducts>'],
       ['SearchProducts', '<t:SearchProducts><t:inStock>true</t:inStock><t:sort>rating</t:sort><t:facets>false</t:facets></t:SearchProducts>'],
+      ['ListCategories', '<t:ListCategories/>'],
+      ['SuggestProducts', '<t:SuggestProducts><t:q>wir</t:q></t:SuggestProducts>'],
+      ['Me', '<t:Me/>'],
+      ['ListOrders', '<t:ListOrders><t:limit>5</t:limit></t:ListOrders>'],
     ] as const;
+    const apiKey = `<t:ApiKey>${demoCredentials.freeApiKey}</t:ApiKey>`;
     for (const version of ['1.1', '1.2'] as const) {
       for (const [operation, body] of bodies) {
-        const r = await postSoap(version, operation, body);
+        const r = await postSoap(version, operation, body, apiKey);
         expect(r.status, r.body.slice(0, 500)).toBe(200);
         const result = await validateXml(xsd, bodyElement(r.body));
         expect(result.output, `${operation} ${version}: ${body}`).toContain('validates');
@@ -303,6 +311,24 @@ describe('SOAP: node-soap client built from the live ?wsdl', () => {
     expect(product.id).toBe(first.id);
     expect(typeof product.priceCents).toBe('number');
     expect(product.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('speaks SOAP 1.2 too (forceSoap12Headers): data, and a Sender/NOT_FOUND fault with HTTP 404', async () => {
+    const v12 = await soap.createClientAsync(`${api.url}/soap?wsdl`, { forceSoap12Headers: true });
+    const product = await callSoap<{ id: number }>(v12, 'GetProduct', { id: 3 });
+    expect(product.id).toBe(3);
+    expect(v12.lastRequest).toContain(SOAP12);
+    const fault = await callSoap(v12, 'GetProduct', { id: 2_147_483_647 }).then(
+      () => undefined,
+      (error: { response?: { status?: number }; root?: { Envelope?: { Body?: { Fault?: unknown } } } }) => ({
+        status: error.response?.status,
+        fault: error.root?.Envelope?.Body?.Fault,
+      }),
+    );
+    expect(fault).toMatchObject({
+      status: 404,
+      fault: { Code: { Value: 'env:Sender', Subcode: { Value: 'tns:NOT_FOUND' } }, Detail: { ErrorDetail: { code: 'NOT_FOUND' } } },
+    });
   });
 
   it('creates orders with the ApiKey header and with a WS-Security UsernameToken; idempotent replays', async () => {
