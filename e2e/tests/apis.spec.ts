@@ -164,6 +164,8 @@ test.describe('SOAP', () => {
 });
 
 test('/rest/docs renders every operation in Chromium under its CSP, and Try it out works', async ({ page, request }) => {
+  // Chromium start + the 1.5 MB Swagger UI bundle: ~8 s idle, ~20 s while the storefront builds on 2 cores.
+  test.setTimeout(60_000);
   const problems: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error' || /Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text());

@@ -488,6 +488,8 @@ describe('parity: the same input through tRPC (HTTP), REST and SOAP gives the sa
     ['typo corrected, price sort', { q: 'wireles headphnes', sort: 'price_asc', limit: 4 }],
     ['browse with filters', { minPrice: 1000, maxPrice: 50_000, minRating: 3, inStock: true, sort: 'rating', limit: 10 }],
     ['nothing found', { q: 'zzzqqqxxx' }],
+    // XML and JSON specials, a phrase, an exclusion and non-ASCII text travel unchanged in all three.
+    ['markup, phrase, exclusion, unicode', { q: '"wireless earbuds" -pro <b>&amp; café ]]>', limit: 5 }],
   ];
   it.each(searches)('catalog.search: %s', async (_name, input) => {
     const { reference, rest, soap: viaSoap } = await threeWays('catalog.search', input, '/products', 'SearchProducts');
