@@ -1,11 +1,23 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, devices } from '@playwright/test';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const apiPort = process.env.E2E_API_PORT ?? '4100';
-const webPort = process.env.E2E_WEB_PORT ?? '3100';
+
+/**
+ * Free ports unless given: other runs of this suite (or anything else) may hold 3100/4100. Chosen once
+ * in the runner process and passed to the workers through the environment (they re-read this file).
+ */
+function freePort(): string {
+  const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+}
+process.env.E2E_API_PORT ||= freePort();
+process.env.E2E_WEB_PORT ||= freePort();
+const apiPort = process.env.E2E_API_PORT;
+const webPort = process.env.E2E_WEB_PORT;
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 const webUrl = `http://127.0.0.1:${webPort}`;
 const reuse = !process.env.CI;
@@ -57,11 +69,11 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      // Rewrites are fixed at build time, so the suite builds its own copy (into .next-e2e) against its API.
-      command: `../../node_modules/.bin/next build && ../../node_modules/.bin/next start --hostname 127.0.0.1 --port ${webPort}`,
-      cwd: path.join(root, 'apps/web'),
+      // Built per run against this run's API (rewrites are fixed at build time); support/web-server.ts.
+      command: `node_modules/.bin/tsx e2e/support/web-server.ts`,
+      cwd: root,
       url: webUrl,
-      env: { API_URL: apiUrl, NEXT_DIST_DIR: '.next-e2e', NEXT_TELEMETRY_DISABLED: '1' },
+      env: { E2E_API_PORT: apiPort, E2E_WEB_PORT: webPort },
       reuseExistingServer: reuse,
       timeout: 240_000,
       gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
