@@ -33,7 +33,7 @@ describe('evaluateTargets', () => {
   const targets = evaluateTargets(
     [run],
     [{ server: 'API', requests: 10_000, concurrency: 10_000, ok: 10_000, failed: 0, outcomes: { 200: 10_000 }, connectMs: 500, dbQueries: 3, instances: 2, wallMs: 900, method: 'x' }],
-    { style: 'rest', onReqPerSec: 7_000, offReqPerSec: 10_000, ratio: 0.7, note: '' },
+    { style: 'rest', onReqPerSec: 7_000, offReqPerSec: 10_000, ratio: 0.7, onCpuUsPerReq: 150, offCpuUsPerReq: 120, note: '' },
   );
   const byId = Object.fromEntries(targets.map((t) => [t.id, t]));
 

@@ -117,6 +117,16 @@ export function renderMarkdown(results: BenchResults): string {
   ];
   for (const run of results.runs) {
     lines.push(`## ${run.label}`, '', `${run.products.toLocaleString('en-US')} products.`, '');
+    const bare = find(run, 'product-cached', 'bare');
+    if (bare?.cpuUsPerReq != null) {
+      const busy = (bare.reqPerSec * bare.cpuUsPerReq) / 1e6;
+      if (busy < 0.8) {
+        lines.push(
+          `The bare server used ${(busy * 100).toFixed(0)}% of its core at ${int(bare.reqPerSec)} req/s: the "limit" is the load generator's (autocannon on the other core), not node:http's. Ratios to bare are therefore generous to slow styles; the CPU µs/req column compares server cost directly (bare ${fmt(bare.cpuUsPerReq, 1)} µs).`,
+          '',
+        );
+      }
+    }
     lines.push('| scenario | style | req/s | × bare | p50 ms | p95 ms | p99 ms | req B | resp B | CPU µs/req | errors |');
     lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const r of run.results) {
@@ -140,7 +150,8 @@ export function renderMarkdown(results: BenchResults): string {
   }
   lines.push('## Rate limiter cost', '');
   const l = results.rateLimiter;
-  lines.push(l ? `${styleLabels[l.style]}: ${int(l.onReqPerSec)} req/s with the limiter on, ${int(l.offReqPerSec)} off → ${fmt(l.ratio)}. ${l.note}` : 'Not measured (see targets).', '');
+  const cpu = l?.onCpuUsPerReq != null && l.offCpuUsPerReq != null ? ` Server CPU per request: ${fmt(l.onCpuUsPerReq, 1)} µs on, ${fmt(l.offCpuUsPerReq, 1)} µs off.` : '';
+  lines.push(l ? `${styleLabels[l.style]}: ${int(l.onReqPerSec)} req/s with the limiter on, ${int(l.offReqPerSec)} off → ${fmt(l.ratio)}.${cpu} ${l.note}` : 'Not measured (see targets).', '');
   lines.push('## Targets', '', '| target | value | threshold | result |', '|---|--:|--:|---|');
   for (const t of results.targets) {
     lines.push(`| ${t.description} | ${fmt(t.value)} | ${t.threshold} | ${t.pass === null ? `not measured${t.note ? `: ${t.note}` : ''}` : t.pass ? 'pass' : `**miss**${t.note ? ` (${t.note})` : ''}`} |`);

@@ -212,9 +212,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
           } else if (r) log(`  rate limiter ${which}: skipped (${r.reason.slice(0, 200)})`);
         }
       }
-      const mean = (which: string) => {
+      const mean = (which: string, field: (p: CaseResult) => number | null = (p) => p.reqPerSec) => {
         const list = pairs.filter((p) => p.variant?.startsWith(`limiter ${which}`));
-        return list.length ? list.reduce((a, p) => a + p.reqPerSec, 0) / list.length : Number.NaN;
+        return list.length ? list.reduce((a, p) => a + (field(p) ?? Number.NaN), 0) / list.length : Number.NaN;
+      };
+      const cpu = (which: string) => {
+        const v = mean(which, (p) => p.cpuUsPerReq);
+        return Number.isFinite(v) ? round(v, 1) : null;
       };
       const on = mean('on');
       const off = mean('off');
@@ -224,6 +228,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteOutcome> {
           onReqPerSec: Math.round(on),
           offReqPerSec: Math.round(off),
           ratio: round(on / off, 3),
+          onCpuUsPerReq: cpu('on'),
+          offCpuUsPerReq: cpu('off'),
           note: `Cached REST product read; ${options.id === 'postgres' ? 'Redis store (sliding window via EVALSHA)' : 'in-memory store'}; mean of alternated runs (on, off, on, off). "Off" is the same API build with the limiter removed from the procedures' services (bench/src/servers/api-variant.ts): the API has no switch for it.`,
         };
         results.push(...pairs);

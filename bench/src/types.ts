@@ -84,6 +84,9 @@ export interface RateLimiterResult {
   offReqPerSec: number;
   /** on / off; 0.8 means the limiter costs 20% throughput. */
   ratio: number;
+  /** Server CPU per request (mean of the rounds): steadier than req/s on a busy machine. */
+  onCpuUsPerReq: number | null;
+  offCpuUsPerReq: number | null;
   note: string;
 }
 
