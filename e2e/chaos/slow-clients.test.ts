@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { demoCredentials } from '@triport/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChaosDatabase, createChaosDatabase } from './support/database.ts';
 import { recordFigure } from './support/figures.ts';
@@ -12,6 +13,7 @@ beforeAll(async () => {
   api = await startApi('slow', {
     DATABASE_URL: database.url,
     RATE_LIMIT_ANONYMOUS: '1000000/1h',
+    RATE_LIMIT_PREMIUM: '1000000/1h',
     API_HEADERS_TIMEOUT_MS: '2000',
     API_REQUEST_TIMEOUT_MS: '4000',
     API_KEEPALIVE_TIMEOUT_MS: '1000',
@@ -53,6 +55,13 @@ describe('slow and abandoned clients', () => {
       // Abandoned bodies: a complete head announcing more body than ever arrives, in every style.
       ...Array.from({ length: 5 }, () => attacker('abandoned-rest', `POST /rest/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n${body}`)),
       ...Array.from({ length: 5 }, () => attacker('abandoned-trpc', `POST /trpc/orders.create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n${body}`)),
+      // Signed in, so the mutation waits for its body instead of being refused early.
+      ...Array.from({ length: 5 }, () =>
+        attacker(
+          'abandoned-trpc-signed-in',
+          `POST /trpc/orders.create HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${demoCredentials.premiumApiKey}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n${body}`,
+        ),
+      ),
       ...Array.from({ length: 5 }, () => attacker('abandoned-soap', `POST /soap HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<?xml version="1.0"?><s:Envelope`)),
       // Connections that never send a byte.
       ...Array.from({ length: 5 }, () => attacker('silent', '')),
