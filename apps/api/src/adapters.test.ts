@@ -7,7 +7,7 @@ import { createTestPostgres, type TestDb } from '@triport/db/testing';
 import type { OpenAPI3 } from 'openapi-typescript';
 import * as soap from 'soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyElement, extractSchema, hasBinary, runTool, validateXml } from './internal/testing/external-tools.ts';
+import { bodyElement, extractSchema, hasBinary, type ResponseSample, runTool, validateResponseSamples, validateXml } from './internal/testing/external-tools.ts';
 import { startInstance, type TestInstance } from './internal/testing/harness.ts';
 import { request } from './internal/testing/http.ts';
 import { alignToShape, normalizeInstants } from './internal/testing/parity.ts';
@@ -181,6 +181,56 @@ describe('REST: the real /rest/openapi.json', () => {
     }
     const knownGaps = ['GET /rest/v1/products/{id} 401', 'POST /rest/v1/orders 404', 'POST /rest/v1/auth/login 401'];
     expect(undocumented).toEqual(knownGaps);
+  });
+
+  it('real response bodies match the schemas the document declares (python jsonschema, Draft 2020-12)', async () => {
+    const key = { authorization: `Bearer ${demoCredentials.freeApiKey}` };
+    const json = { 'content-type': 'application/json' };
+    const product = (await request(`${api.url}/rest/v1/products/3`)).json<{ sku: string; slug: string }>();
+    const calls: Array<[string, string, string, RequestInit?]> = [
+      ['GET', '/rest/v1/products', '/rest/v1/products?q=wireless&limit=5'],
+      ['GET', '/rest/v1/products', '/rest/v1/products?q=wireles%20headphnes&sort=price_asc&limit=3'],
+      ['GET', '/rest/v1/products', '/rest/v1/products?sort=rating&inStock=true&facets=false&limit=3'],
+      ['GET', '/rest/v1/products', '/rest/v1/products?q=zzzqqqxxx'],
+      ['GET', '/rest/v1/products/{id}', '/rest/v1/products/3'],
+      ['GET', '/rest/v1/products/by-sku/{sku}', `/rest/v1/products/by-sku/${product.sku}`],
+      ['GET', '/rest/v1/products/by-slug/{slug}', `/rest/v1/products/by-slug/${product.slug}`],
+      ['GET', '/rest/v1/categories', '/rest/v1/categories'],
+      ['GET', '/rest/v1/suggestions', '/rest/v1/suggestions?q=wir'],
+      ['GET', '/rest/v1/auth/me', '/rest/v1/auth/me'],
+      ['GET', '/rest/v1/auth/me', '/rest/v1/auth/me', { headers: key }],
+      ['GET', '/rest/v1/account/profile', '/rest/v1/account/profile', { headers: key }],
+      ['POST', '/rest/v1/orders', '/rest/v1/orders', { method: 'POST', headers: { ...key, ...json }, body: '{"lines":[{"productId":5,"quantity":1}]}' }],
+      ['GET', '/rest/v1/orders', '/rest/v1/orders?limit=2', { headers: key }],
+      [
+        'POST',
+        '/rest/v1/auth/login',
+        '/rest/v1/auth/login',
+        { method: 'POST', headers: json, body: JSON.stringify({ email: demoCredentials.developer.email, password: demoCredentials.developer.password }) },
+      ],
+      // Problems: each declared problem response has a schema too.
+      ['GET', '/rest/v1/products/{id}', '/rest/v1/products/2147483647'],
+      ['GET', '/rest/v1/products', '/rest/v1/products?limit=0'],
+      ['GET', '/rest/v1/products', '/rest/v1/products?limit=1&limit=2'],
+      ['GET', '/rest/v1/orders', '/rest/v1/orders'],
+      ['POST', '/rest/v1/orders', '/rest/v1/orders', { method: 'POST', headers: { ...key, ...json }, body: '{"lines":[{"productId":1,"quantity":1,"price":1}]}' }],
+    ];
+    const samples: ResponseSample[] = [];
+    for (const [method, path, url, init] of calls) {
+      const r = await request(`${api.url}${url}`, init);
+      samples.push({ method, path, status: r.status, contentType: r.headers.get('content-type') ?? '', body: r.json() });
+    }
+    // The created order, read back by id.
+    const created = samples.find((s) => s.method === 'POST' && s.status === 201)?.body as { id: string } | undefined;
+    expect(created?.id).toEqual(expect.any(String));
+    const one = await request(`${api.url}/rest/v1/orders/${created?.id}`, { headers: key });
+    samples.push({ method: 'GET', path: '/rest/v1/orders/{id}', status: one.status, contentType: one.headers.get('content-type') ?? '', body: one.json() });
+
+    expect(samples.map((s) => s.status)).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200, 200, 404, 422, 400, 401, 422, 200]);
+    expect(await validateResponseSamples(document, samples)).toEqual([]);
+    // The check can fail: a body with a wrong type is reported.
+    const wrong = { ...samples[4], body: { ...(samples[4]?.body as object), priceCents: '12.00' } } as ResponseSample;
+    expect(await validateResponseSamples(document, [wrong])).toEqual([expect.stringContaining('/priceCents')]);
   });
 
   it('a product id is the integer the document says, not anything Number() can read', async () => {

@@ -86,3 +86,68 @@ export async function validateXml(xsd: string, doc: string): Promise<{ ok: boole
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** One real response to check against the OpenAPI document. */
+export interface ResponseSample {
+  method: string;
+  /** The document's path template, e.g. `/rest/v1/products/{id}`. */
+  path: string;
+  status: number;
+  contentType: string;
+  body: unknown;
+}
+
+const validateSamplesScript = `
+import json, sys
+from jsonschema import Draft202012Validator, FormatChecker
+doc = json.load(open(sys.argv[1]))
+samples = json.load(open(sys.argv[2]))
+def deref(node):
+    while isinstance(node, dict) and "$ref" in node and len(node) == 1:
+        ref = node["$ref"]
+        assert ref.startswith("#/"), ref
+        node = doc
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+out = []
+for s in samples:
+    op = doc["paths"].get(s["path"], {}).get(s["method"].lower())
+    where = f'{s["method"]} {s["path"]} {s["status"]}'
+    if op is None:
+        out.append(f"{where}: no such operation"); continue
+    response = op["responses"].get(str(s["status"]))
+    if response is None:
+        out.append(f"{where}: status not declared"); continue
+    content = deref(response).get("content", {})
+    media = s["contentType"].split(";")[0].strip()
+    if media not in content:
+        out.append(f"{where}: media type {media} not declared ({', '.join(content)})"); continue
+    schema = dict(doc)
+    schema.update(content[media]["schema"])
+    errors = sorted(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(s["body"]), key=lambda e: list(e.absolute_path))
+    for e in errors[:5]:
+        out.append(f"{where}: /{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}")
+print(json.dumps(out))
+`;
+
+/**
+ * Validates real response bodies against the response schemas of an OpenAPI 3.1 document with
+ * python's jsonschema (Draft 2020-12, formats checked where the library can). Resolves with one
+ * message per mismatch (undeclared status or media type, or a schema error); `[]` means all conform.
+ *
+ * @example
+ * expect(await validateResponseSamples(document, samples)).toEqual([]);
+ */
+export async function validateResponseSamples(document: unknown, samples: ResponseSample[]): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'triport-openapi-samples-'));
+  try {
+    await writeFile(join(dir, 'openapi.json'), JSON.stringify(document));
+    await writeFile(join(dir, 'samples.json'), JSON.stringify(samples));
+    const result = await runTool('python3', ['-c', validateSamplesScript, join(dir, 'openapi.json'), join(dir, 'samples.json')]);
+    if (result.code !== 0) throw new Error(`jsonschema validation did not run: ${result.stderr}`);
+    return JSON.parse(result.stdout) as string[];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
