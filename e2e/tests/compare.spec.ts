@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import { registerViaApi, trpcQuery } from './helpers';
 
@@ -47,4 +50,15 @@ test('compare: creating an order works in all three styles for a signed-in shopp
   // Three orders now exist for this shopper, one per style.
   await page.goto('/orders');
   await expect(page.getByTestId('order-row')).toHaveCount(3);
+});
+
+test('compare: the benchmark chart reads bench/results/latest.json, or says how to make it', async ({ page }) => {
+  const latest = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/results/latest.json');
+  await page.goto('/compare');
+  if (existsSync(latest)) {
+    await expect(page.getByRole('img', { name: /Requests per second by API style/ })).toBeVisible();
+    await expect(page.getByRole('table').filter({ hasText: 'req/s' })).toContainText('REST');
+  } else {
+    await expect(page.getByTestId('bench-missing')).toContainText('npm run bench');
+  }
 });
