@@ -27,7 +27,7 @@ const shapes: Array<{ title: string; input: Record<string, unknown>; note?: stri
   { title: 'Prefix (search-as-you-type)', input: { q: 'mechanical key' } },
   { title: 'Text + filters + facets', input: { q: 'headphones', brand: ['Sonora'], minRating: 4 } },
   { title: 'Category page, price ascending (facets from the cube)', input: { category: 'laptops', sort: 'price_asc' } },
-  { title: 'Filters off the facet edges (exact SQL up to 100k products, enclosing bands from the cube above)', input: { category: 'coffee', minPrice: 1_234, maxPrice: 4_321 } },
+  { title: 'Filters off the facet edges (exact SQL up to 20k products, enclosing bands from the cube above)', input: { category: 'coffee', minPrice: 1_234, maxPrice: 4_321 } },
   { title: 'Department page sorted by price (merged per-category ranges)', input: { category: 'electronics', sort: 'price_asc', facets: false } },
   { title: 'Deep page (page 21) of a broad word', input: { q: 'headphones', facets: false }, note: 'deep' },
   { title: 'Newest, whole catalog, no facets', input: { sort: 'newest', facets: false } },

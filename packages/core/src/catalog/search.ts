@@ -402,11 +402,11 @@ async function textMatches(db: Database, text: TextMatch): Promise<boolean> {
 export interface SearchOptions {
   /** Cached catalog-wide counts; when given, browsing without text takes its facets from them. */
   facetCube?: () => Promise<FacetCube>;
-  /** Catalog size up to which off-edge browse filters are counted exactly in SQL (default 100,000). */
+  /** Catalog size up to which off-edge browse filters are counted exactly in SQL (default 20,000). */
   exactCountLimit?: number;
 }
 
-const defaultExactCountLimit = 100_000;
+const defaultExactCountLimit = 20_000;
 
 function cubeSize(cube: FacetCube): number {
   let n = 0;
