@@ -114,3 +114,32 @@ test('no matches shows a helpful empty state', async ({ page }) => {
   await expect(page.getByTestId('empty-results')).toContainText('No products match');
   await expect(page.getByTestId('result-count')).toHaveText('0 results for “qqqqzzzzxxxxvvvv”');
 });
+
+test('typing on cancels the superseded search request', async ({ page }) => {
+  // A slow first response is the one fault we cannot cause on demand with a local API, so the first
+  // search request is held back until the next one is sent; the page must abort it by then.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let seen = 0;
+  await page.route(/\/trpc\/catalog\.search\?/, async (route) => {
+    seen += 1;
+    if (seen === 1) {
+      await held;
+      await route.continue().catch(() => {}); // already aborted by the page
+    } else {
+      release();
+      await route.continue();
+    }
+  });
+  await page.goto('/search');
+  const aborted = page.waitForEvent('requestfailed', (r) => r.url().includes('catalog.search') && r.url().includes('%22lamp%22'));
+  const box = page.getByRole('combobox', { name: 'Search products' });
+  await box.fill('lamp');
+  await page.waitForRequest((r) => r.url().includes('catalog.search') && r.url().includes('%22lamp%22'));
+  await box.fill('lamp desk');
+  const failed = await aborted;
+  expect(failed.failure()?.errorText).toContain('ABORTED');
+  await expect(page.getByTestId('result-count')).toContainText('for “lamp desk”');
+});
