@@ -131,6 +131,7 @@ export const apiKeysRouter = router({
         description: 'Needs a signed-in user (session or UsernameToken), not an API key.',
         tags: ['account'],
         successStatus: 201,
+        location: '/account/api-keys/{id}',
       },
       soap: { operation: 'CreateApiKey', summary: 'Create an API key (returned once)' },
       access: 'user',
