@@ -47,8 +47,17 @@ describe('three instances on one Postgres and one Redis', () => {
     const replies = await Promise.all(Array.from({ length: 90 }, (_, i) => send(at(i).url, styles[i % styles.length]!, call)));
     const outcomes = tally(replies.map((r) => r.outcome));
     const perInstance = tally(replies.flatMap((r, i) => (r.outcome === 'OK' ? [at(i).name] : [])));
-    recordFigure('scale-out-rate-limit', { limit: freeLimit, sent: replies.length, outcomes, admittedPerInstance: perInstance });
-    expect(outcomes).toEqual({ OK: freeLimit, RATE_LIMITED: 90 - freeLimit });
+    // An OK without a RateLimit field was admitted by RATE_LIMIT_FAIL=open because Redis did not answer
+    // within REDIS_TIMEOUT_MS: the policy, not the shared counter, let it through. Counted apart.
+    const failOpen = replies.filter((r) => r.outcome === 'OK' && r.headers.get('ratelimit') === null).length;
+    recordFigure('scale-out-rate-limit', { limit: freeLimit, sent: replies.length, outcomes, admittedPerInstance: perInstance, admittedByFailOpen: failOpen });
+    // The shared counter admits exactly the limit; a fail-open admission may or may not have been
+    // counted too (the script can still run in Redis after the client gave up waiting).
+    const counted = (outcomes.OK ?? 0) - failOpen;
+    expect(counted).toBeLessThanOrEqual(freeLimit);
+    expect(outcomes.OK).toBeGreaterThanOrEqual(freeLimit);
+    expect(outcomes.OK).toBeLessThanOrEqual(freeLimit + failOpen);
+    expect((outcomes.OK ?? 0) + (outcomes.RATE_LIMITED ?? 0)).toBe(90);
     // Every instance admitted some: the limit is shared, not per process.
     expect(Object.keys(perInstance).sort()).toEqual(['a', 'b', 'c']);
     for (const r of replies.filter((x) => x.outcome === 'RATE_LIMITED')) expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
