@@ -85,3 +85,15 @@ test('retrying a checkout reuses its idempotency key, so one order is placed', a
   await expect(page.getByTestId('order-confirmation')).toBeVisible();
   await expect(page.getByTestId('order-id')).toHaveText(placed);
 });
+
+test('a placed order can be cancelled from its page while the window is open', async ({ page }) => {
+  await registerViaApi(page, 'cancel');
+  const res = await page.request.post('/trpc/orders.create', { data: { lines: [{ productId: 1, quantity: 1 }], idempotencyKey: `e2e-cancel-${Date.now()}` } });
+  expect(res.ok()).toBe(true);
+  const { id } = ((await res.json()) as { result: { data: { id: string } } }).result.data;
+  await page.goto(`/orders/${id}`);
+  await expect(page.locator('.status')).toHaveText('placed');
+  await page.getByRole('button', { name: 'Cancel order' }).click();
+  await expect(page.locator('.status')).toHaveText('cancelled');
+  await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+});

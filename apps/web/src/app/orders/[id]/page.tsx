@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { CancelOrder } from '@/components/cancel-order';
 import { formatOrderDate, OrderLines } from '@/components/order-summary';
 import { ProblemNotice } from '@/components/problem-notice';
 import { describeApiError } from '@/lib/api-error';
@@ -53,6 +54,7 @@ export default async function OrderPage({ params, searchParams }: Props) {
         </dd>
       </dl>
       <OrderLines order={order} />
+      {order.status === 'placed' && order.cancellableUntil && <CancelOrder id={order.id} until={order.cancellableUntil} />}
       <p>
         <Link href="/orders">← All orders</Link>
       </p>
