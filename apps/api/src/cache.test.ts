@@ -79,6 +79,12 @@ describe('product cache across two instances', () => {
     const metrics = (await request(`${a.api.url}/metrics`)).body;
     expect(metrics).toMatch(/triport_cache_events_total\{outcome="(coalesced|hit)"\} [1-9]/);
     expect(metrics).toMatch(/triport_requests_total\{style="trpc",procedure="catalog.product",outcome="ok"\} 200/);
+    // A batch is one label value, whatever combination of procedures a client sends.
+    const batch = await request(`${a.api.url}/trpc/catalog.product,catalog.product,catalog.product?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { id }, 1: { id }, 2: { id } }))}`);
+    expect(batch.status).toBe(200);
+    const after = (await request(`${a.api.url}/metrics`)).body;
+    expect(after).toMatch(/triport_requests_total\{style="trpc",procedure="batch",outcome="ok"\} 1/);
+    expect(after).not.toContain('procedure="catalog.product,');
 
     // Both instances hold the product. A write + invalidation on A reaches B over pub/sub.
     await db.db.update(products).set({ name: 'Warm Lamp' }).where(eq(products.id, id));

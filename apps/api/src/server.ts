@@ -52,12 +52,15 @@ function createResponseListener(api: ApiServices): ResponseListener {
     onHead(res, status, totalMs) {
       const outcome = status < 400 ? 'ok' : (res.errorCode ?? outcomeOfStatus(status));
       const procedure = res.observation.procedure ?? '-';
-      const labels = `${res.style}\0${procedure}\0${outcome}`;
+      // Only resolved procedure names reach the label; a tRPC batch is one `batch` value, or every
+      // combination a client sends would become a new time series.
+      const metricProcedure = procedure.includes(',') ? 'batch' : procedure;
+      const labels = `${res.style}\0${metricProcedure}\0${outcome}`;
       let child = children.get(labels);
       if (!child) {
         child = {
-          count: metrics.requests.labels(res.style, procedure, outcome),
-          seconds: metrics.requestSeconds.labels(res.style, procedure, outcome),
+          count: metrics.requests.labels(res.style, metricProcedure, outcome),
+          seconds: metrics.requestSeconds.labels(res.style, metricProcedure, outcome),
         };
         children.set(labels, child);
       }
@@ -155,6 +158,7 @@ export function createApiServer(api: ApiServices): ApiServer {
             createContext: trpcContext,
             onError: trpcError,
             maxBodySize: 1024 * 1024,
+            maxBatchSize: 20,
             allowMethodOverride: false,
           });
           return;

@@ -280,9 +280,11 @@ describe('context, middlewares, hooks and limits', () => {
 
   it('reports errors to onError with the procedure path, and survives a throwing hook', async () => {
     const seen: Array<string | undefined> = [];
+    const codes: string[] = [];
     const local = await startTestServer({
-      onError: ({ path }) => {
+      onError: ({ path, error, status }) => {
         seen.push(path);
+        codes.push(`${error.code} ${status}`);
         throw new Error('logger down');
       },
     });
@@ -292,6 +294,8 @@ describe('context, middlewares, hooks and limits', () => {
       expect(r.text).toContain('<tns:code>CONFLICT</tns:code>');
       await postSoap(local.url, 'not xml');
       expect(seen).toEqual(['fail', undefined]);
+      // A protocol refusal is the client's mistake, with its own code — not an internal error.
+      expect(codes).toEqual(['CONFLICT 500', 'PARSE_ERROR 500']);
     } finally {
       await local.close();
     }

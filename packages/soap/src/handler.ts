@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AnyTRPCRouter } from '@trpc/server';
+import { type AnyTRPCRouter, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
 import { renderSoapFault } from './fault.ts';
 import { readSecurityHeader } from './internal/headers.ts';
 import { endpointUrl, parseContentType, unquote } from './internal/http.ts';
@@ -182,13 +182,21 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
       out.push(`</tns:${operation.name}Response>`, version === '1.1' ? close11 : close12);
       send(res, 200, version === '1.1' ? CONTENT_TYPE_11 : CONTENT_TYPE_12, out.join(''));
     } catch (error) {
-      try {
-        options.onError?.({ error, path: operation?.path, req });
-      } catch {
-        // Logging failures must not replace the fault.
-      }
       const faultVersion = error instanceof SoapProtocolError ? (error.respondAs ?? version) : version;
       const fault = renderSoapFault({ error, version: faultVersion, namespace, requestId });
+      if (options.onError) {
+        // Protocol refusals (bad XML, DOCTYPE, action mismatch) reach the hook with their own code, so an app
+        // does not log a client's mistake as an internal error.
+        const trpcError =
+          error instanceof SoapProtocolError
+            ? new TRPCError({ code: error.code, message: error.message, cause: error })
+            : getTRPCErrorFromUnknown(error);
+        try {
+          options.onError({ error: trpcError, path: operation?.path, req, status: fault.status });
+        } catch {
+          // Logging failures must not replace the fault.
+        }
+      }
       // The body may not have been read (too large, wrong type): don't keep the connection.
       if (!req.complete) res.setHeader('connection', 'close');
       send(res, fault.status, fault.contentType, fault.body);

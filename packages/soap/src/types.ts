@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AnyTRPCRouter, TRPC_ERROR_CODE_KEY, inferRouterContext } from '@trpc/server';
+import type { AnyTRPCRouter, TRPC_ERROR_CODE_KEY, TRPCError, inferRouterContext } from '@trpc/server';
 
 /** SOAP envelope version; the envelope namespace decides it and the content type must agree. */
 export type SoapVersion = '1.1' | '1.2';
@@ -48,7 +48,10 @@ export interface SoapCreateContextOptions {
 }
 
 export interface SoapErrorHookOptions {
-  error: unknown;
+  /** The error as the fault reports it: procedure errors as thrown, protocol refusals with their own code. */
+  error: TRPCError;
+  /** HTTP status of the fault response. */
+  status: number;
   /** Procedure path when known. */
   path: string | undefined;
   req: IncomingMessage;
