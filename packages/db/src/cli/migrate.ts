@@ -1,6 +1,7 @@
 /** `npm run db:migrate`: applies packages/db/drizzle to the database of createDb() (DATABASE_URL or PGlite). */
 import { createDb } from '../client.ts';
 import { migrate } from '../migrate.ts';
+import { describeError } from './describe-error.ts';
 
 async function main(): Promise<void> {
   const handle = await createDb({ maxConnections: 1 });
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`migrate failed: ${describeError(error)}\n`);
     process.exit(1);
   },
 );

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createDb } from '../client.ts';
 import { migrate } from '../migrate.ts';
+import { describeError } from './describe-error.ts';
 import { seedDatabase } from '../seed/seed.ts';
 import { progressBar } from './progress-bar.ts';
 
@@ -87,7 +88,7 @@ function parse() {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`\nseed failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`\nseed failed: ${describeError(error)}\n`);
     process.exit(1);
   },
 );
