@@ -44,8 +44,8 @@ async function main(): Promise<void> {
   applyServerTimeouts(server, timeouts);
   const shutdown = createGracefulShutdown(server, {
     release: async () => {
-      await api.close();
-      await database.close();
+      await api.close(); // closes the pool it opened
+      if (database.replacements() > 0) await database.close(); // and the replacement, if there is one
     },
     timeoutMs: drainMs,
     log: (level, message, fields) => api.logger[level](fields ?? {}, message),
