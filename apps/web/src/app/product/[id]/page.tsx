@@ -44,8 +44,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function ProductPage({ params }: Props) {
-  const result = await load((await params).id);
-  if (!result.ok) return <ProblemNotice problem={result.problem} action={<Link href="">Try again</Link>} />;
+  const { id } = await params;
+  const result = await load(id);
+  if (!result.ok) return <ProblemNotice problem={result.problem} action={<a href={`/product/${encodeURIComponent(id)}`}>Try again</a>} />;
   const { product } = result;
   const art = { id: product.id, name: product.name, category: product.category.name };
   return (
