@@ -145,12 +145,10 @@ describe('REST: the real /rest/openapi.json', () => {
 
   /**
    * Every status the live API answered here must be a declared response of its operation, with the
-   * declared media type: a generated client has no type for anything else. `knownGaps` are real bugs
-   * found by this test (see the report): the REST adapter adds 404 only to routes with path
-   * parameters and 401 only to non-public ones, and meta has no way to declare more — yet a public
-   * read answers 401 to an invalid key, and orders.create / auth.login throw NOT_FOUND / UNAUTHENTICATED.
+   * declared media type: a generated client has no type for anything else. (401 is declared on every
+   * route because sent credentials are checked everywhere; orders.create declares its 404 in meta.)
    */
-  it('documents every status the live API answers (known gaps listed)', async () => {
+  it('documents every status the live API answers', async () => {
     const key = { authorization: `Bearer ${demoCredentials.freeApiKey}` };
     const json = { 'content-type': 'application/json' };
     const probes: Array<{ op: [string, string]; init?: RequestInit; url: string }> = [
@@ -184,8 +182,7 @@ describe('REST: the real /rest/openapi.json', () => {
       expect(r.json().requestId).toBe(r.headers.get('x-request-id'));
       if (!(String(r.status) in declared)) undocumented.push(`${method.toUpperCase()} ${path} ${r.status}`);
     }
-    const knownGaps = ['GET /rest/v1/products/{id} 401', 'POST /rest/v1/orders 404', 'POST /rest/v1/auth/login 401'];
-    expect(undocumented).toEqual(knownGaps);
+    expect(undocumented).toEqual([]);
   });
 
   it('real response bodies match the schemas the document declares (python jsonschema, Draft 2020-12)', async () => {

@@ -25,6 +25,9 @@ export interface RestRouteMeta {
   headers?: Record<string, string>;
   /** Cursor pagination: the input field holding the cursor and the output field with the next one. */
   pagination?: { cursorParam: string; nextCursorField: string };
+  /** Error statuses the procedure can produce beyond those the REST adapter derives from access, path
+   * parameters and method (e.g. `[404]` when a create names other resources). */
+  errorStatuses?: Array<401 | 403 | 404 | 409>;
 }
 
 export interface SoapOperationMeta {

@@ -122,8 +122,20 @@ describe('createOpenApiDocument', () => {
     expect(del.responses['204']).not.toHaveProperty('content');
     expect(del.responses).toHaveProperty('404');
     const list = op('/notes', 'get');
-    expect(Object.keys(list.responses)).toEqual(['200', '304', '400', '406', '422', '429', '500', '503']);
+    expect(Object.keys(list.responses)).toEqual(['200', '304', '400', '401', '406', '422', '429', '500', '503']);
     expect(list.responses['200']!.headers).toMatchObject({ ETag: {}, Link: {}, RateLimit: {}, 'RateLimit-Policy': {}, 'Cache-Control': {} });
+    // Statuses a procedure produces itself are declared from meta.
+    const t = initTRPC.meta<RestProcedureMeta>().create();
+    const extra = createOpenApiDocument(
+      t.router({
+        place: t.procedure
+          .meta({ rest: { method: 'POST', path: '/things', errorStatuses: [404, 409] }, access: 'public' })
+          .input(z.object({ ref: z.string() }))
+          .mutation(({ input }) => input),
+      }),
+      { title: 't', version: '1' },
+    );
+    expect(Object.keys((extra.paths['/rest/v1/things']?.post as Op).responses)).toContain('404');
     const tooMany = doc.components.responses.TooManyRequests as { headers: Record<string, unknown>; content: Record<string, { example: { status: number } }> };
     expect(Object.keys(tooMany.headers)).toEqual(['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
     expect(tooMany.content['application/problem+json']!.example.status).toBe(429);

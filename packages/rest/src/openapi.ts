@@ -229,13 +229,12 @@ function operationFor(route: CompiledRoute, registry: SchemaRegistry): Obj {
   if (route.method === 'GET') {
     responses['304'] = { description: 'Not modified (the `If-None-Match` ETag is current).', headers: { ETag: ref('headers', 'ETag') } };
   }
-  const statuses = new Set<number>([400, 406, 429, 500, 503]);
+  // 401 everywhere: credentials that are sent are checked on every route, public ones included.
+  const statuses = new Set<number>([400, 401, 406, 429, 500, 503]);
   if (route.input) statuses.add(422);
-  if (access === 'user' || access === 'admin') {
-    statuses.add(401);
-    statuses.add(403);
-  }
+  if (access === 'user' || access === 'admin') statuses.add(403);
   if (route.pathParams.length > 0) statuses.add(404);
+  for (const status of rest.errorStatuses ?? []) statuses.add(status);
   if (route.type === 'mutation') statuses.add(409);
   if (!QUERY_METHODS.has(route.method)) {
     statuses.add(413);

@@ -26,6 +26,9 @@ export interface RestRouteMeta {
   headers?: Record<string, string>;
   /** Cursor pagination: the input field with the cursor and the output field with the next one. */
   pagination?: { cursorParam: string; nextCursorField: string };
+  /** Error statuses the procedure itself can produce beyond the ones the adapter derives (e.g. `[404]` for a
+   * create that names other resources, `[401]` for a login); documented in OpenAPI. */
+  errorStatuses?: Array<401 | 403 | 404 | 409>;
 }
 
 /** The part of a procedure's meta this adapter reads. Other fields (`soap`, `cost`) are ignored. */

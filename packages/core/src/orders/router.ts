@@ -46,6 +46,7 @@ export const ordersRouter = router({
         successStatus: 201,
         location: '/orders/{id}',
         headers: { 'idempotency-key': 'idempotencyKey' },
+        errorStatuses: [404],
       },
       soap: { operation: 'CreateOrder', summary: 'Place an order (send idempotencyKey to make retries safe)' },
       access: 'user',
