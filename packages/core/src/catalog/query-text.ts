@@ -44,10 +44,22 @@ export function parseQuery(raw: string | undefined): ParsedQuery {
   return { text, tokens, operators, prefixQuery: prefixQueryOf(tokens) };
 }
 
-/** The last token is a prefix when it has 2+ characters (one letter would match half the catalog). */
-export function prefixQueryOf(tokens: string[]): string | null {
+/**
+ * The last token is a prefix when it has 2+ characters, or follows other words (`standing d`): one
+ * letter alone would match half the catalog, after a word it only narrows that word's matches.
+ * With `completions` (vocabulary words starting with the last token) the last token is any of them.
+ *
+ * @example
+ * prefixQueryOf(['yoga', 'mat'], ['mat', 'matte']); // 'yoga & (mat | matte)'
+ */
+export function prefixQueryOf(tokens: string[], completions: string[] = []): string | null {
   if (tokens.length === 0) return null;
   const last = tokens[tokens.length - 1] as string;
   const head = tokens.slice(0, -1);
-  return [...head, last.length >= 2 ? `${last}:*` : last].join(' & ');
+  const safe = completions.filter((c) => /^[\p{L}\p{N}]+$/u.test(c));
+  if (safe.length) return [...head, `(${safe.join(' | ')})`].join(' & ');
+  return [...head, last.length >= 2 || head.length > 0 ? `${last}:*` : last].join(' & ');
 }
+
+/** Prefixes up to this long are completed from the vocabulary (see `completions` in search.ts). */
+export const shortPrefixLength = 3;

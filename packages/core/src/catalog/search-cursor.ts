@@ -10,6 +10,11 @@ import type { SearchInput } from './search-schemas.ts';
 export interface SearchCursor {
   key: string;
   id: number;
+  /**
+   * Lowest id of the candidate window a broad text match was ranked in (broad-match.ts): later pages
+   * rank the same window, so they continue the same list even after inserts. Absent = every match.
+   */
+  fromId?: number;
 }
 
 const keyPatterns = {
@@ -42,7 +47,9 @@ export function searchFingerprint(input: SearchInput, normalizedQ: string): stri
  * decodeSearchCursor(encodeSearchCursor({ key: '12999', id: 7 }, 'fp'), 'fp', 'int') // { key: '12999', id: 7 }
  */
 export function encodeSearchCursor(cursor: SearchCursor, fingerprint: string): string {
-  return Buffer.from(JSON.stringify([1, fingerprint, cursor.key, cursor.id])).toString('base64url');
+  const fields: unknown[] = [1, fingerprint, cursor.key, cursor.id];
+  if (cursor.fromId !== undefined) fields.push(cursor.fromId);
+  return Buffer.from(JSON.stringify(fields)).toString('base64url');
 }
 
 /** Parses and checks a client's cursor; anything wrong is a validation error, never a query. */
@@ -54,19 +61,20 @@ export function decodeSearchCursor(text: string, fingerprint: string, kind: Curs
   } catch {
     throw appError('VALIDATION', 'Invalid cursor');
   }
+  const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1 && (v as number) <= 2_147_483_647;
   if (
     !Array.isArray(parsed) ||
-    parsed.length !== 4 ||
+    (parsed.length !== 4 && !(parsed.length === 5 && isId(parsed[4]))) ||
     parsed[0] !== 1 ||
     typeof parsed[1] !== 'string' ||
     typeof parsed[2] !== 'string' ||
     !keyPatterns[kind].test(parsed[2]) ||
-    !Number.isSafeInteger(parsed[3]) ||
-    (parsed[3] as number) < 1 ||
-    (parsed[3] as number) > 2_147_483_647
+    !isId(parsed[3])
   ) {
     throw appError('VALIDATION', 'Invalid cursor');
   }
   if (parsed[1] !== fingerprint) throw appError('VALIDATION', 'The cursor belongs to another search (filters or sort changed)');
-  return { key: parsed[2], id: parsed[3] as number };
+  const cursor: SearchCursor = { key: parsed[2], id: parsed[3] as number };
+  if (parsed.length === 5) cursor.fromId = parsed[4] as number;
+  return cursor;
 }

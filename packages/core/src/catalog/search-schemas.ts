@@ -84,7 +84,9 @@ export const searchOutputSchema = z.object({
   total: z.int().nonnegative().nullable(),
   countsApproximate: z
     .boolean()
-    .describe('True when total and facet counts were taken from the enclosing price bands / rating step (large catalogs, browse with off-edge price or rating filters): upper bounds'),
+    .describe(
+      'True when total and facet counts are not exact: browsing a large catalog with off-edge price or rating filters (counted in the enclosing price bands / rating step: upper bounds), or words matching more than 2,000 products (counted in a window of the newest matches and scaled up: estimates; relevance pages then list that window\'s matches)',
+    ),
   query: z.object({
     q: z.string().nullable().describe('The query as understood (normalized)'),
     mode: z.enum(['browse', 'fulltext', 'prefix', 'corrected', 'fuzzy']),

@@ -262,12 +262,60 @@ describe.each(testDrivers)('catalog search on %s', (_driver, create) => {
     expect(original).toEqual(expected);
   });
 
+  it('ranks and counts a window of the newest candidates when the words match many products', async () => {
+    // Thresholds scaled down so the 3,000-product catalog has a "broad" word (defaults: 2,000 matches).
+    const tree = await loadCategoryTree(t.db);
+    const broadMatch = { threshold: 50, target: 60, minFiltered: 20 };
+    const search = (input: Record<string, unknown>) => searchProducts(t.db, tree, searchInputSchema.parse(input), { broadMatch });
+    const allOf = async (input: Record<string, unknown>) => {
+      const items: SearchOutput['items'] = [];
+      let r = await search({ ...input, facets: false });
+      items.push(...r.items);
+      while (r.nextCursor) {
+        r = await search({ ...input, facets: false, cursor: r.nextCursor });
+        items.push(...r.items);
+      }
+      return items;
+    };
+    const input = { q: 'headphones', limit: 7 };
+    const exact = await caller.catalog.search(input);
+    expect(exact.countsApproximate).toBe(false);
+    const every = (await all(input)).map((i) => i.id);
+    expect(every.length).toBeGreaterThan(broadMatch.threshold);
+
+    const broad = await search(input);
+    expect(broad.countsApproximate).toBe(true);
+    // Relevance pages list the matches of the window [fromId, max id] in the exact order, once each.
+    const windowed = (await allOf(input)).map((i) => i.id);
+    expect(windowed.length).toBeGreaterThan(0);
+    expect(windowed.length).toBeLessThan(every.length);
+    const fromId = Math.min(...windowed);
+    expect(windowed).toEqual(every.filter((id) => id >= fromId));
+    expect(broad.items.map((i) => i.id)).toEqual(windowed.slice(0, 7));
+    // Counts are the window's, scaled to the catalog: estimates near the exact ones, consistent among themselves.
+    expect(broad.total!).toBeGreaterThan(exact.total! / 2);
+    expect(broad.total!).toBeLessThan(exact.total! * 2);
+    const bandSum = broad.facets!.priceBands.reduce((s, b) => s + b.count, 0);
+    expect(Math.abs(bandSum - broad.total!)).toBeLessThanOrEqual(broad.facets!.priceBands.length);
+    // Other sorts walk their index over every match: items exact, only the counts are estimates.
+    const byPrice = { ...input, sort: 'price_asc' as const };
+    const priced = await search(byPrice);
+    expect(priced.countsApproximate).toBe(true);
+    expect(priced.items.map((i) => i.id)).toEqual((await caller.catalog.search(byPrice)).items.map((i) => i.id));
+    expect((await allOf(byPrice)).length).toBe(every.length);
+    // A narrow filter widens the window until enough rows pass it (here: the whole catalog, exact).
+    const narrow = { ...input, brand: [broad.facets!.brands.at(-1)!.value], minRating: 4.5 };
+    const narrowed = await search(narrow);
+    expect(narrowed.countsApproximate).toBe(false);
+    expect(narrowed.total).toBe((await all(narrow)).length);
+  });
+
   it('rejects malformed cursors and cursors of another search', async () => {
     const first = await caller.catalog.search({ q: 'coffee', limit: 2 });
     expect(first.nextCursor).toBeTruthy();
     await expectValidationError(caller.catalog.search({ q: 'tea', limit: 2, cursor: first.nextCursor! }));
     await expectValidationError(caller.catalog.search({ q: 'coffee', limit: 2, sort: 'price_asc', cursor: first.nextCursor! }));
-    for (const bad of ['x', 'eyJ', '!!!', Buffer.from('[1,"a","1",1]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url'), 'A'.repeat(512)]) {
+    for (const bad of ['x', 'eyJ', '!!!', Buffer.from('[1,"a","1",1]').toString('base64url'), Buffer.from('[1,"a","1",1,0]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url'), 'A'.repeat(512)]) {
       await expectValidationError(caller.catalog.search({ q: 'coffee', cursor: bad }));
     }
     // Same search, limit changed: still valid (the cursor is a position, not a page number).

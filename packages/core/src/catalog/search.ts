@@ -1,9 +1,10 @@
 import { type Database, queryRows } from '@triport/db';
 import { type SQL, sql } from 'drizzle-orm';
+import { type BroadMatchOptions, type CandidateWindow, candidateWindow } from './broad-match.ts';
 import { type CategoryTree, rollUp, subtreeIds } from './category-tree.ts';
 import { cubeBandRange, cubeFacetRows, type FacetCube, priceBandCase } from './facet-cube.ts';
 import { highlightRanges, snippet } from './highlight.ts';
-import { type ParsedQuery, parseQuery, prefixQueryOf } from './query-text.ts';
+import { type ParsedQuery, parseQuery, prefixQueryOf, shortPrefixLength } from './query-text.ts';
 import { type CursorKeyKind, decodeSearchCursor, encodeSearchCursor, type SearchCursor, searchFingerprint } from './search-cursor.ts';
 import type { FacetValue, PriceBand, SearchHit, SearchInput, SearchOutput } from './search-schemas.ts';
 
@@ -48,9 +49,28 @@ function fulltextMatch(q: ParsedQuery): TextMatch {
   return { mode: 'fulltext', where: sql`p.search_vector @@ ${tsq}`, rank: sql`ts_rank(p.search_vector, ${tsq})`, tokens: q.tokens, correctedQuery: null };
 }
 
-function prefixMatch(tokens: string[], mode: 'prefix' | 'corrected', correctedQuery: string | null): TextMatch {
-  const tsq = sql`to_tsquery('english', ${prefixQueryOf(tokens)})`;
+function prefixMatch(tokens: string[], mode: 'prefix' | 'corrected', correctedQuery: string | null, completions: string[] = []): TextMatch {
+  const tsq = sql`to_tsquery('english', ${prefixQueryOf(tokens, completions)})`;
   return { mode, where: sql`p.search_vector @@ ${tsq}`, rank: sql`ts_rank(p.search_vector, ${tsq})`, tokens, correctedQuery };
+}
+
+const maxCompletions = 8;
+
+/**
+ * The most used vocabulary words that start with a short last token (`mat` → mat, matte, matcha,
+ * mattress). The index expands `mat:*` to every lexeme of every description (material, match, ...)
+ * and `d:*` to thousands: 20–60 ms of GIN scan at 1M products (docs/search.md). Short prefixes are
+ * what a shopper types on the way to a product word, so the words of names, brands, categories and
+ * tags are the useful completions. Empty when the vocabulary has none (then `last:*` as before).
+ */
+async function completions(db: Database, tokens: string[]): Promise<string[]> {
+  const last = tokens[tokens.length - 1];
+  if (last === undefined || last.length > shortPrefixLength || (last.length === 1 && tokens.length === 1)) return [];
+  const rows = await queryRows<{ term: string }>(
+    db,
+    sql`SELECT term FROM search_terms WHERE left(term, ${last.length}::int) = ${last}::text ORDER BY doc_count DESC, term LIMIT ${maxCompletions}::int`,
+  );
+  return rows.map((r) => r.term);
 }
 
 /** Last resort for misspellings the vocabulary cannot fix: trigram word similarity on the name. */
@@ -74,6 +94,11 @@ function buildFilters(input: SearchInput, tree: CategoryTree): Filters {
   if (input.minRating !== undefined && input.minRating > 0) f.rating = sql`p.rating >= ${input.minRating}::real`;
   if (input.inStock) f.stock = sql`p.stock > 0`;
   return f;
+}
+
+/** Rows of a broad match's candidate window (broad-match.ts). */
+function inWindow(window: CandidateWindow | null | undefined): SQL | undefined {
+  return window ? sql`p.id >= ${window.fromId}::int` : undefined;
 }
 
 function and(parts: Array<SQL | undefined>): SQL {
@@ -178,9 +203,17 @@ interface PageRow extends Record<string, unknown> {
 const pageColumns = sql`p.id, p.sku, p.slug, p.name, p.description, p.brand, p.category_id, p.price_cents, p.currency, p.stock,
   p.rating, p.rating_count, p.tags, p.created_at`;
 
-async function fetchPage(db: Database, text: TextMatch | null, filters: Filters, plan: SortPlan, cursor: SearchCursor | null, limit: number) {
+async function fetchPage(
+  db: Database,
+  text: TextMatch | null,
+  filters: Filters,
+  plan: SortPlan,
+  cursor: SearchCursor | null,
+  limit: number,
+  window: CandidateWindow | null = null,
+) {
   const after = cursor ? plan.after(cursor) : undefined;
-  const rest = [filters.brand, filters.price, filters.rating, filters.stock, after];
+  const rest = [filters.brand, filters.price, filters.rating, filters.stock, after, inWindow(window)];
   let source = sql`products p`;
   let where = and([text?.where, filters.category, ...rest]);
   // Browsing several categories in a sort order: one ordered range per category on the
@@ -226,7 +259,7 @@ interface PageSpec {
   limit: number;
 }
 
-async function fetchFacets(db: Database, text: TextMatch | null, f: Filters, page?: PageSpec): Promise<FacetRow[]> {
+async function fetchFacets(db: Database, text: TextMatch | null, f: Filters, page?: PageSpec, window?: CandidateWindow | null): Promise<FacetRow[]> {
   const flag = (cond: SQL | undefined) => cond ?? sql`true`;
   const filterCount = [f.category, f.brand, f.price, f.rating].filter(Boolean).length;
   // A row can only count somewhere if it fails at most one filter.
@@ -251,7 +284,7 @@ async function fetchFacets(db: Database, text: TextMatch | null, f: Filters, pag
                  ${flag(f.category)} AS f_cat, ${flag(f.brand)} AS f_brand, ${flag(f.price)} AS f_price, ${flag(f.rating)} AS f_rating
                  ${pageColumnsOfM}
           FROM products p
-          WHERE ${and([text?.where, f.stock, atMostOneMiss])}
+          WHERE ${and([text?.where, f.stock, inWindow(window), atMostOneMiss])}
         )
         ${pageRows}
         SELECT 'c' AS facet, category_id::text AS key, count(*)::int AS n, NULL::text AS sk FROM m WHERE f_brand AND f_price AND f_rating GROUP BY category_id
@@ -292,18 +325,20 @@ function dollars(cents: number): string {
   return `$${(cents / 100).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 }
 
-function buildFacets(rows: FacetRow[], input: SearchInput, tree: CategoryTree): { total: number; facets: NonNullable<SearchOutput['facets']> } {
+/** `scale` > 1: counts of a candidate window, scaled up to estimates for the whole catalog. */
+function buildFacets(rows: FacetRow[], input: SearchInput, tree: CategoryTree, scale = 1): { total: number; facets: NonNullable<SearchOutput['facets']> } {
   const own = new Map<number, number>();
   const brands: Array<[string, number]> = [];
   const bands = new Map<number, number>();
   const floors = new Map<number, number>();
   let total = 0;
   for (const r of rows) {
-    if (r.facet === 'c') own.set(Number(r.key), r.n);
-    else if (r.facet === 'b') brands.push([r.key, r.n]);
-    else if (r.facet === 'p') bands.set(Number(r.key), r.n);
-    else if (r.facet === 'r') floors.set(Number(r.key), r.n);
-    else total = r.n;
+    const n = Math.round(r.n * scale);
+    if (r.facet === 'c') own.set(Number(r.key), n);
+    else if (r.facet === 'b') brands.push([r.key, n]);
+    else if (r.facet === 'p') bands.set(Number(r.key), n);
+    else if (r.facet === 'r') floors.set(Number(r.key), n);
+    else total = n;
   }
 
   const totals = rollUp(tree, own);
@@ -404,6 +439,8 @@ export interface SearchOptions {
   facetCube?: () => Promise<FacetCube>;
   /** Catalog size up to which off-edge browse filters are counted exactly in SQL (default 20,000). */
   exactCountLimit?: number;
+  /** When a text search counts and ranks a window of candidates instead of every match (broad-match.ts). */
+  broadMatch?: BroadMatchOptions;
 }
 
 const defaultExactCountLimit = 20_000;
@@ -426,7 +463,7 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
   const filters = buildFilters(input, tree);
 
   let text: TextMatch | null = null;
-  if (q.text) text = q.operators ? fulltextMatch(q) : q.tokens.length ? prefixMatch(q.tokens, 'prefix', null) : null;
+  if (q.text) text = q.operators ? fulltextMatch(q) : q.tokens.length ? prefixMatch(q.tokens, 'prefix', null, await completions(db, q.tokens)) : null;
   const query = (t: TextMatch | null): SearchOutput['query'] => ({
     q: q.text || null,
     mode: t?.mode ?? (q.text ? (q.operators ? 'fulltext' : 'prefix') : 'browse'),
@@ -446,7 +483,8 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
   }
 
   let approximate = false;
-  const facetsFor = async (t: TextMatch | null): Promise<FacetRow[]> => {
+  const facetsFor = async (t: TextMatch | null, window: CandidateWindow | null): Promise<FacetRow[]> => {
+    if (window) return fetchFacets(db, t, filters, undefined, window);
     if (t !== null || !options.facetCube) return withoutJit(db, (tx) => fetchFacets(tx, t, filters));
     const cube = await options.facetCube();
     let bandRange = cubeBandRange(input, priceBands);
@@ -470,18 +508,32 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
   const run = async (t: TextMatch | null) => {
     const plan = sortPlan(input, t);
     const cursor = input.cursor ? decodeSearchCursor(input.cursor, fingerprint, plan.kind) : null;
-    if (t && input.facets) {
+    const relevance = t !== null && input.sort === 'relevance';
+    // Broad words: rank (relevance) and count (facets) a window of candidates, not every match. Other
+    // sorts walk their btree index with the words as a filter, exact. A relevance cursor keeps the
+    // window of its first page; one without a window pages every match.
+    let window: CandidateWindow | null = null;
+    if (t && t.mode !== 'fuzzy' && (input.facets || relevance)) {
+      const filtered = and([filters.category, filters.brand, filters.price, filters.rating]);
+      const where = and([t.where, filters.stock]);
+      if (cursor && relevance) window = cursor.fromId === undefined ? null : await candidateWindow(db, where, filtered, { ...options.broadMatch, fromId: cursor.fromId });
+      else window = await candidateWindow(db, where, filtered, options.broadMatch);
+    }
+    if (t && input.facets && (relevance || !window)) {
       // Text and facets: one pass over the matches ranks, pages and counts (the heavy part once).
       const mPlan = sortPlan(input, { ...t, rank: sql`p.rank` });
-      const all = await withoutJit(db, (tx) => fetchFacets(tx, t, filters, { plan: mPlan, cursor, limit: input.limit }));
+      const pass = (tx: Database) => fetchFacets(tx, t, filters, { plan: mPlan, cursor, limit: input.limit }, window);
+      // A window keeps the statement far below jit_above_cost: no transaction needed to turn JIT off.
+      const all = window ? await pass(db) : await withoutJit(db, pass);
       const rows = await fetchRowsById(db, all.filter((r) => r.facet === 'i'), mPlan);
-      return { rows, facetRows: all.filter((r) => r.facet !== 'i') };
+      return { rows, facetRows: all.filter((r) => r.facet !== 'i'), window, pageWindow: window };
     }
+    const pageWindow = relevance ? window : null;
     const [rows, facetRows] = await Promise.all([
-      t ? withoutJit(db, (tx) => fetchPage(tx, t, filters, plan, cursor, input.limit)) : fetchPage(db, t, filters, plan, cursor, input.limit),
-      input.facets ? facetsFor(t) : Promise.resolve(null),
+      t && !pageWindow ? withoutJit(db, (tx) => fetchPage(tx, t, filters, plan, cursor, input.limit)) : fetchPage(db, t, filters, plan, cursor, input.limit, pageWindow),
+      input.facets ? facetsFor(t, window) : Promise.resolve(null),
     ]);
-    return { rows, facetRows };
+    return { rows, facetRows, window, pageWindow };
   };
 
   let result = await run(text);
@@ -502,12 +554,14 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
   const rows = hasMore ? result.rows.slice(0, input.limit) : result.rows;
   const last = rows[rows.length - 1];
   const highlightTokens = text ? [...new Set([...q.tokens, ...text.tokens])] : [];
-  const facets = result.facetRows ? buildFacets(result.facetRows, input, tree) : null;
+  const facets = result.facetRows ? buildFacets(result.facetRows, input, tree, result.window?.scale ?? 1) : null;
+  const position: SearchCursor = last ? { key: last.sort_key, id: last.id } : { key: '', id: 0 };
+  if (result.pageWindow) position.fromId = result.pageWindow.fromId;
   return {
     items: rows.map((r) => toHit(r, highlightTokens)),
-    nextCursor: hasMore && last ? encodeSearchCursor({ key: last.sort_key, id: last.id }, fingerprint) : null,
+    nextCursor: hasMore && last ? encodeSearchCursor(position, fingerprint) : null,
     total: facets?.total ?? null,
-    countsApproximate: approximate,
+    countsApproximate: approximate || (facets !== null && result.window !== null),
     query: query(text),
     facets: facets?.facets ?? null,
   };

@@ -1,0 +1,84 @@
+import { type Database, queryRows } from '@triport/db';
+import { type SQL, sql } from 'drizzle-orm';
+
+/**
+ * Bounded work for broad text matches. Exact relevance order and exact facet counts need every
+ * match: at 1M products `laptop` or `head:*` match ~30k rows, and ranking + counting them costs
+ * 50–100 ms of CPU (bench/results/search-plans.md). Above `threshold` estimated matches, a search
+ * ranks and counts only a window of the newest products instead: `p.id >= fromId`, sized for about
+ * `target` matches. Postgres intersects the GIN bitmap of the words with a primary-key range
+ * (BitmapAnd), so the cost follows the window, not the match count.
+ *
+ * Ids are assigned in insertion order and say nothing about category, brand, price or rating, so the
+ * window is a fair sample for facet counts: they (and the total) are scaled by catalog ids / window
+ * ids and flagged `countsApproximate`. Relevance pages list the window's matches, best first.
+ */
+export interface CandidateWindow {
+  /** Lowest id in the window (the window ends at the highest id). */
+  fromId: number;
+  /** Ids in the catalog per id in the window: multiply window counts by this to estimate totals. */
+  scale: number;
+}
+
+export interface BroadMatchOptions {
+  /** Estimated matches above which the window is used (default 1,000). */
+  threshold?: number;
+  /** Matches the window aims for (default 1,000). */
+  target?: number;
+  /** Rows passing every filter the window aims for at least, when filters are narrow (default 250, ~10 pages). */
+  minFiltered?: number;
+}
+
+export const defaultBroadMatchThreshold = 2_000;
+const defaultTarget = 1_000;
+const defaultMinFiltered = 250;
+/** The estimate counts the matches among the newest ids: at least this many ids, or 2% of them. */
+const minSliceIds = 20_000;
+const sliceFraction = 0.02;
+
+async function idRange(db: Database): Promise<{ lo: number; hi: number } | null> {
+  const [row] = await queryRows<{ lo: number | null; hi: number | null }>(db, sql`SELECT min(id) AS lo, max(id) AS hi FROM products`);
+  return row?.lo == null || row.hi == null ? null : { lo: Number(row.lo), hi: Number(row.hi) };
+}
+
+async function countFrom(db: Database, where: SQL, filtered: SQL, fromId: number): Promise<{ n: number; filtered: number }> {
+  const [row] = await queryRows<{ n: number; f: number }>(
+    db,
+    sql`SELECT count(*)::int AS n, (count(*) FILTER (WHERE ${filtered}))::int AS f FROM products p WHERE ${where} AND p.id >= ${fromId}::int`,
+  );
+  return { n: row?.n ?? 0, filtered: row?.f ?? 0 };
+}
+
+/**
+ * The window to rank and count in, or null when the words (`where`) match few enough rows to do it
+ * exactly. `filtered` is the rest of the filters: the window is sized for the rows passing them.
+ * Catalogs of up to 20,000 ids are counted exactly (the slice is the whole catalog); larger ones
+ * extrapolate from the newest 2% of ids. With `fromId` (from a cursor) the window is kept as it was.
+ *
+ * @example
+ * const w = await candidateWindow(db, sql`p.search_vector @@ to_tsquery('english', 'laptop:*')`, sql`true`);
+ * // 1M products: { fromId: 942540, scale: 17.4 }; 3,000 products: null
+ */
+export async function candidateWindow(
+  db: Database,
+  where: SQL,
+  filtered: SQL,
+  options: BroadMatchOptions & { fromId?: number } = {},
+): Promise<CandidateWindow | null> {
+  const range = await idRange(db);
+  if (!range) return null;
+  const span = range.hi - range.lo + 1;
+  if (options.fromId !== undefined) {
+    const fromId = Math.max(range.lo, Math.min(options.fromId, range.hi));
+    return { fromId, scale: span / (range.hi - fromId + 1) };
+  }
+  const slice = Math.min(span, Math.max(minSliceIds, Math.ceil(span * sliceFraction)));
+  const inSlice = await countFrom(db, where, filtered, range.hi - slice + 1);
+  if ((inSlice.n * span) / slice <= (options.threshold ?? defaultBroadMatchThreshold)) return null;
+  // `target` matches, and at least `minFiltered` rows passing the filters, so that a narrow filter on
+  // a broad word still finds its rows (up to the whole catalog, which is then searched exactly).
+  const fraction = Math.max((options.target ?? defaultTarget) / inSlice.n, (options.minFiltered ?? defaultMinFiltered) / Math.max(inSlice.filtered, 0.5)) * (slice / span);
+  if (fraction >= 1) return null;
+  const width = Math.max(1, Math.ceil(span * fraction));
+  return { fromId: range.hi - width + 1, scale: span / width };
+}
