@@ -135,7 +135,8 @@ describe('createOpenApiDocument', () => {
       }),
       { title: 't', version: '1' },
     );
-    expect(Object.keys((extra.paths['/rest/v1/things']?.post as Op).responses)).toContain('404');
+    const place = (extra.paths['/rest/v1/things'] as Record<string, Op>).post!;
+    expect(Object.keys(place.responses)).toContain('404');
     const tooMany = doc.components.responses.TooManyRequests as { headers: Record<string, unknown>; content: Record<string, { example: { status: number } }> };
     expect(Object.keys(tooMany.headers)).toEqual(['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
     expect(tooMany.content['application/problem+json']!.example.status).toBe(429);
