@@ -20,6 +20,15 @@ export interface CandidateWindow {
   scale: number;
 }
 
+/** What a search should read: the window, or every match (`window: null`) and how many there are. */
+export interface MatchScope {
+  window: CandidateWindow | null;
+  /** Estimated matches of the words (exact on catalogs of up to 20,000 ids); null when not measured. */
+  estimatedMatches: number | null;
+  /** True when `estimatedMatches` is an exact count (the slice was the whole catalog). */
+  exact: boolean;
+}
+
 export interface BroadMatchOptions {
   /** Estimated matches above which the window is used (default 1,000). */
   threshold?: number;
@@ -36,9 +45,22 @@ const defaultMinFiltered = 250;
 const minSliceIds = 20_000;
 const sliceFraction = 0.02;
 
-async function idRange(db: Database): Promise<{ lo: number; hi: number } | null> {
+interface IdRange {
+  lo: number;
+  hi: number;
+}
+
+/** Reused for a few seconds: it only sizes windows (an insert since then is inside any window: `id >= fromId`). */
+const idRangeTtlMs = 5_000;
+const idRanges = new WeakMap<Database, { at: number; range: IdRange | null }>();
+
+async function idRange(db: Database): Promise<IdRange | null> {
+  const cached = idRanges.get(db);
+  if (cached && Date.now() - cached.at < idRangeTtlMs) return cached.range;
   const [row] = await queryRows<{ lo: number | null; hi: number | null }>(db, sql`SELECT min(id) AS lo, max(id) AS hi FROM products`);
-  return row?.lo == null || row.hi == null ? null : { lo: Number(row.lo), hi: Number(row.hi) };
+  const range = row?.lo == null || row.hi == null ? null : { lo: Number(row.lo), hi: Number(row.hi) };
+  idRanges.set(db, { at: Date.now(), range });
+  return range;
 }
 
 async function countFrom(db: Database, where: SQL, filtered: SQL, fromId: number): Promise<{ n: number; filtered: number }> {
@@ -50,35 +72,38 @@ async function countFrom(db: Database, where: SQL, filtered: SQL, fromId: number
 }
 
 /**
- * The window to rank and count in, or null when the words (`where`) match few enough rows to do it
- * exactly. `filtered` is the rest of the filters: the window is sized for the rows passing them.
+ * The window to rank and count in, or `window: null` when the words (`where`) match few enough rows
+ * to do it exactly. `filtered` is the rest of the filters: the window is sized for the rows passing them.
  * Catalogs of up to 20,000 ids are counted exactly (the slice is the whole catalog); larger ones
  * extrapolate from the newest 2% of ids. With `fromId` (from a cursor) the window is kept as it was.
  *
  * @example
  * const w = await candidateWindow(db, sql`p.search_vector @@ to_tsquery('english', 'laptop:*')`, sql`true`);
- * // 1M products: { fromId: 942540, scale: 17.4 }; 3,000 products: null
+ * // 1M products: { window: { fromId: 971429, scale: 35 }, estimatedMatches: 35000, exact: false }; 3,000 products: { window: null, estimatedMatches: 110, exact: true }
  */
 export async function candidateWindow(
   db: Database,
   where: SQL,
   filtered: SQL,
   options: BroadMatchOptions & { fromId?: number } = {},
-): Promise<CandidateWindow | null> {
+): Promise<MatchScope> {
   const range = await idRange(db);
-  if (!range) return null;
+  if (!range) return { window: null, estimatedMatches: 0, exact: false };
   const span = range.hi - range.lo + 1;
   if (options.fromId !== undefined) {
     const fromId = Math.max(range.lo, Math.min(options.fromId, range.hi));
-    return { fromId, scale: span / (range.hi - fromId + 1) };
+    return { window: { fromId, scale: span / (range.hi - fromId + 1) }, estimatedMatches: null, exact: false };
   }
   const slice = Math.min(span, Math.max(minSliceIds, Math.ceil(span * sliceFraction)));
   const inSlice = await countFrom(db, where, filtered, range.hi - slice + 1);
-  if ((inSlice.n * span) / slice <= (options.threshold ?? defaultBroadMatchThreshold)) return null;
+  const estimatedMatches = (inSlice.n * span) / slice;
+  // The slice started at the lowest id (ids inserted since the range was read are above it): exact.
+  const exact = slice === span;
+  if (estimatedMatches <= (options.threshold ?? defaultBroadMatchThreshold)) return { window: null, estimatedMatches, exact };
   // `target` matches, and at least `minFiltered` rows passing the filters, so that a narrow filter on
   // a broad word still finds its rows (up to the whole catalog, which is then searched exactly).
   const fraction = Math.max((options.target ?? defaultTarget) / inSlice.n, (options.minFiltered ?? defaultMinFiltered) / Math.max(inSlice.filtered, 0.5)) * (slice / span);
-  if (fraction >= 1) return null;
+  if (fraction >= 1) return { window: null, estimatedMatches, exact };
   const width = Math.max(1, Math.ceil(span * fraction));
-  return { fromId: range.hi - width + 1, scale: span / width };
+  return { window: { fromId: range.hi - width + 1, scale: span / width }, estimatedMatches, exact };
 }

@@ -1,6 +1,6 @@
 import { type Database, queryRows } from '@triport/db';
 import { type SQL, sql } from 'drizzle-orm';
-import { type BroadMatchOptions, type CandidateWindow, candidateWindow } from './broad-match.ts';
+import { type BroadMatchOptions, type CandidateWindow, candidateWindow, type MatchScope } from './broad-match.ts';
 import { type CategoryTree, rollUp, subtreeIds } from './category-tree.ts';
 import { cubeBandRange, cubeFacetRows, type FacetCube, priceBandCase } from './facet-cube.ts';
 import { highlightRanges, snippet } from './highlight.ts';
@@ -444,6 +444,8 @@ export interface SearchOptions {
 }
 
 const defaultExactCountLimit = 20_000;
+/** Text matches below which the exact statements stay far below jit_above_cost (plans: ~15k cost per 5k rows). */
+const jitFreeMatches = 5_000;
 
 function cubeSize(cube: FacetCube): number {
   let n = 0;
@@ -483,8 +485,8 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
   }
 
   let approximate = false;
-  const facetsFor = async (t: TextMatch | null, window: CandidateWindow | null): Promise<FacetRow[]> => {
-    if (window) return fetchFacets(db, t, filters, undefined, window);
+  const facetsFor = async (t: TextMatch | null, window: CandidateWindow | null, few: boolean): Promise<FacetRow[]> => {
+    if (window || (t && few)) return fetchFacets(db, t, filters, undefined, window);
     if (t !== null || !options.facetCube) return withoutJit(db, (tx) => fetchFacets(tx, t, filters));
     const cube = await options.facetCube();
     let bandRange = cubeBandRange(input, priceBands);
@@ -512,39 +514,45 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
     // Broad words: rank (relevance) and count (facets) a window of candidates, not every match. Other
     // sorts walk their btree index with the words as a filter, exact. A relevance cursor keeps the
     // window of its first page; one without a window pages every match.
-    let window: CandidateWindow | null = null;
+    let scope: MatchScope = { window: null, estimatedMatches: null, exact: false };
     if (t && t.mode !== 'fuzzy' && (input.facets || relevance)) {
       const filtered = and([filters.category, filters.brand, filters.price, filters.rating]);
       const where = and([t.where, filters.stock]);
-      if (cursor && relevance) window = cursor.fromId === undefined ? null : await candidateWindow(db, where, filtered, { ...options.broadMatch, fromId: cursor.fromId });
-      else window = await candidateWindow(db, where, filtered, options.broadMatch);
+      if (cursor && relevance) {
+        if (cursor.fromId !== undefined) scope = await candidateWindow(db, where, filtered, { ...options.broadMatch, fromId: cursor.fromId });
+      } else scope = await candidateWindow(db, where, filtered, options.broadMatch);
     }
+    const window = scope.window;
+    // Counted exactly just now and nothing matched: the statements below would find nothing either.
+    if (scope.exact && scope.estimatedMatches === 0) return { rows: [], facetRows: input.facets ? [] : null, window, pageWindow: null, noMatch: filters.stock === undefined };
+    // A window, or few matches, keeps a statement far below jit_above_cost: no transaction to turn JIT off.
+    const few = scope.estimatedMatches !== null && scope.estimatedMatches <= jitFreeMatches;
+    const maybeWithoutJit = <T>(bounded: boolean, run: (tx: Database) => Promise<T>): Promise<T> => (bounded || few ? run(db) : withoutJit(db, run));
     if (t && input.facets && (relevance || !window)) {
       // Text and facets: one pass over the matches ranks, pages and counts (the heavy part once).
       const mPlan = sortPlan(input, { ...t, rank: sql`p.rank` });
-      const pass = (tx: Database) => fetchFacets(tx, t, filters, { plan: mPlan, cursor, limit: input.limit }, window);
-      // A window keeps the statement far below jit_above_cost: no transaction needed to turn JIT off.
-      const all = window ? await pass(db) : await withoutJit(db, pass);
+      const all = await maybeWithoutJit(window !== null, (tx) => fetchFacets(tx, t, filters, { plan: mPlan, cursor, limit: input.limit }, window));
       const rows = await fetchRowsById(db, all.filter((r) => r.facet === 'i'), mPlan);
-      return { rows, facetRows: all.filter((r) => r.facet !== 'i'), window, pageWindow: window };
+      return { rows, facetRows: all.filter((r) => r.facet !== 'i'), window, pageWindow: window, noMatch: false };
     }
     const pageWindow = relevance ? window : null;
     const [rows, facetRows] = await Promise.all([
-      t && !pageWindow ? withoutJit(db, (tx) => fetchPage(tx, t, filters, plan, cursor, input.limit)) : fetchPage(db, t, filters, plan, cursor, input.limit, pageWindow),
-      input.facets ? facetsFor(t, window) : Promise.resolve(null),
+      t ? maybeWithoutJit(pageWindow !== null, (tx) => fetchPage(tx, t, filters, plan, cursor, input.limit, pageWindow)) : fetchPage(db, t, filters, plan, cursor, input.limit),
+      input.facets ? facetsFor(t, window, few) : Promise.resolve(null),
     ]);
-    return { rows, facetRows, window, pageWindow };
+    return { rows, facetRows, window, pageWindow, noMatch: false };
   };
 
   let result = await run(text);
   // Nothing found for the words as typed (not merely filtered away): correct typos, then try fuzzy names.
-  if (text && result.rows.length === 0 && q.tokens.length > 0 && !(await textMatches(db, text))) {
+  // (`noMatch`: the run already counted the words, without filters, and found nothing.)
+  if (text && result.rows.length === 0 && q.tokens.length > 0 && (result.noMatch || !(await textMatches(db, text)))) {
     const corrected = await correctTokens(db, q.tokens);
     if (corrected) {
       text = prefixMatch(corrected, 'corrected', corrected.join(' '));
       result = await run(text);
     }
-    if (!corrected || (result.rows.length === 0 && !(await textMatches(db, text)))) {
+    if (!corrected || (result.rows.length === 0 && (result.noMatch || !(await textMatches(db, text))))) {
       text = fuzzyMatch(q);
       result = await run(text);
     }
