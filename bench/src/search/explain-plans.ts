@@ -21,10 +21,12 @@ interface Captured {
 }
 
 const shapes: Array<{ title: string; input: Record<string, unknown>; note?: string }> = [
-  { title: 'Exact word, relevance (broad: ~35k matches)', input: { q: 'laptop' } },
+  { title: 'Exact word, relevance (broad: ~35k matches, ranked and counted in a window of the newest ids)', input: { q: 'laptop' } },
   { title: 'Two words, relevance', input: { q: 'wireless headphones' } },
   { title: 'Typo: corrected against the vocabulary', input: { q: 'hedphones' } },
   { title: 'Prefix (search-as-you-type)', input: { q: 'mechanical key' } },
+  { title: 'Short prefix completed from the vocabulary (`d` → desk, ...)', input: { q: 'standing d' } },
+  { title: 'Broad word sorted by price (items: price index walk, exact; facets: window)', input: { q: 'coffee', sort: 'price_desc' } },
   { title: 'Text + filters + facets', input: { q: 'headphones', brand: ['Sonora'], minRating: 4 } },
   { title: 'Category page, price ascending (facets from the cube)', input: { category: 'laptops', sort: 'price_asc' } },
   { title: 'Filters off the facet edges (exact SQL up to 20k products, enclosing bands from the cube above)', input: { category: 'coffee', minPrice: 1_234, maxPrice: 4_321 } },

@@ -36,6 +36,11 @@ export interface BroadMatchOptions {
   target?: number;
   /** Rows passing every filter the window aims for at least, when filters are narrow (default 250, ~10 pages). */
   minFiltered?: number;
+  /**
+   * Price/newest/rating pages of a broad word: sort-index entries to walk before sorting every match
+   * instead (default 2,000; search.ts).
+   */
+  sortWalkRows?: number;
 }
 
 export const defaultBroadMatchThreshold = 2_000;

@@ -301,7 +301,12 @@ describe.each(testDrivers)('catalog search on %s', (_driver, create) => {
     const byPrice = { ...input, sort: 'price_asc' as const };
     const priced = await search(byPrice);
     expect(priced.countsApproximate).toBe(true);
-    expect(priced.items.map((i) => i.id)).toEqual((await caller.catalog.search(byPrice)).items.map((i) => i.id));
+    const exactByPrice = (await caller.catalog.search(byPrice)).items.map((i) => i.id);
+    expect(priced.items.map((i) => i.id)).toEqual(exactByPrice);
+    // Walking 3 index entries cannot fill a page: every match is sorted instead, same page.
+    const sorted = await searchProducts(t.db, tree, searchInputSchema.parse(byPrice), { broadMatch: { ...broadMatch, sortWalkRows: 3 } });
+    expect(sorted.items.map((i) => i.id)).toEqual(exactByPrice);
+    expect(sorted.nextCursor).toBe(priced.nextCursor);
     expect((await allOf(byPrice)).length).toBe(every.length);
     // A narrow filter widens the window until enough rows pass it (here: the whole catalog, exact).
     const narrow = { ...input, brand: [broad.facets!.brands.at(-1)!.value], minRating: 4.5 };
