@@ -20,6 +20,9 @@ export interface ApiConfig {
   /** Which peers may send X-Forwarded-*: any (`TRUST_PROXY=1`) or only loopback (`TRUST_PROXY=loopback`, the
    * storefront on the same host forwarding the shopper's address). */
   trustProxyPeers: 'any' | 'loopback';
+  /** `/trpc` GET queries: `lean` calls procedures directly (default), `stock` uses only tRPC's node-http
+   * handler (`TRPC_HANDLER=stock`, for comparison in the benchmark and the parity test). */
+  trpcHandler: 'lean' | 'stock';
   /** Browser origins allowed by CORS on /rest (comma-separated `CORS_ORIGINS`). */
   corsOrigins: string[];
   /** HMAC key for API key secrets; unset → random per process (fine for one dev instance). */
@@ -43,6 +46,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (Boolean(upstashUrl) !== Boolean(upstashToken)) {
     throw new Error('Set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or neither');
   }
+  if (env.TRPC_HANDLER && env.TRPC_HANDLER !== 'lean' && env.TRPC_HANDLER !== 'stock') {
+    throw new Error(`TRPC_HANDLER must be "lean" or "stock", got "${env.TRPC_HANDLER}"`);
+  }
   const sessionDays = Number(env.SESSION_TTL_DAYS ?? 7);
   if (!(sessionDays > 0)) throw new Error(`SESSION_TTL_DAYS must be positive, got "${env.SESSION_TTL_DAYS}"`);
   const redisTimeoutMs = Number(env.REDIS_TIMEOUT_MS ?? 150);
@@ -64,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: ['1', 'true', 'loopback'].includes(env.TRUST_PROXY ?? ''),
     trustProxyPeers: env.TRUST_PROXY === 'loopback' ? 'loopback' : 'any',
+    trpcHandler: env.TRPC_HANDLER === 'stock' ? 'stock' : 'lean',
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     authSecret: env.AUTH_SECRET || undefined,
     sessionTtlMs: sessionDays * 24 * 3600 * 1000,

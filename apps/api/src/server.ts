@@ -7,6 +7,7 @@ import { getTRPCErrorFromUnknown } from '@trpc/server';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { sql } from 'drizzle-orm';
 import { buildContext } from './gateway/context.ts';
+import { createQueryEndpoint } from './trpc/query-endpoint.ts';
 import { requestIdOf } from './gateway/request-id.ts';
 import { CLIENT_CLOSED, GatewayRequest, GatewayResponse, type ResponseListener } from './gateway/response.ts';
 import type { ApiServices } from './services.ts';
@@ -137,6 +138,16 @@ export function createApiServer(api: ApiServices): ApiServer {
   // Built once, not per request.
   const trpcContext = ({ req, res }: { req: GatewayRequest; res: GatewayResponse }) => buildContext(api, req, res, 'trpc');
   const trpcError = ({ error, req }: { error: unknown; req: GatewayRequest }) => reportError(req, error);
+  const maxBatchSize = 20;
+  const queries =
+    api.config.trpcHandler === 'lean'
+      ? createQueryEndpoint({
+          router: appRouter,
+          maxBatchSize,
+          createContext: (req: GatewayRequest, res: GatewayResponse) => buildContext(api, req, res, 'trpc'),
+          onError: reportError,
+        })
+      : undefined;
 
   const server = createServer<typeof GatewayRequest, typeof GatewayResponse>(
     { IncomingMessage: GatewayRequest, ServerResponse: GatewayResponse },
@@ -150,15 +161,19 @@ export function createApiServer(api: ApiServices): ApiServer {
       try {
         if (pathname.startsWith('/trpc/')) {
           res.style = 'trpc';
+          const path = pathname.slice(6);
+          const search = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+          // GET queries take the direct path; everything else (mutations, streaming, malformed) the stock handler.
+          if (queries && (await queries(req, res, path, search))) return;
           await nodeHTTPRequestHandler<AppRouter, GatewayRequest, GatewayResponse>({
             router: appRouter,
             req,
             res,
-            path: pathname.slice(6),
+            path,
             createContext: trpcContext,
             onError: trpcError,
             maxBodySize: 1024 * 1024,
-            maxBatchSize: 20,
+            maxBatchSize,
             allowMethodOverride: false,
           });
           return;

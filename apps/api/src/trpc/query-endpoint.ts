@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type AnyTRPCProcedure, type AnyTRPCRouter, getTRPCErrorFromUnknown, type TRPCError } from '@trpc/server';
+import {
+  getErrorShape,
+  getHTTPStatusCode,
+  type TRPCResponse,
+  transformTRPCResponse,
+} from '@trpc/server/unstable-core-do-not-import';
+
+export interface QueryEndpointOptions<TReq extends IncomingMessage, TRes extends ServerResponse, TContext> {
+  router: AnyTRPCRouter;
+  /** Called once per request it takes (a batch shares one context), as tRPC's handler does. */
+  createContext(req: TReq, res: TRes): Promise<TContext>;
+  onError(req: TReq, error: TRPCError): void;
+  maxBatchSize: number;
+}
+
+/** One call of a batch, resolved before any procedure runs. */
+interface Call {
+  path: string;
+  procedure: AnyTRPCProcedure;
+  input: unknown;
+}
+
+/**
+ * The hot path of `/trpc`: GET queries (single or `?batch=1`) answered in the httpBatchLink wire format by
+ * calling the procedures directly, the way the REST and SOAP adapters do. tRPC's node-http handler builds a
+ * fetch `Request`, `Headers` and `AbortSignal` for every call, about a third of its CPU (bench/FINDINGS.md).
+ *
+ * Returns false — before reading anything or creating a context — for every request it does not take: not
+ * GET, a streaming `Accept`, a malformed or oversized batch, an unknown or non-query procedure. The stock
+ * handler then answers those with its own errors, so clients see one behaviour (the parity test checks it).
+ *
+ * @example
+ * const queries = createQueryEndpoint({ router, createContext: (req, res) => ctxFor(req, res), onError: log, maxBatchSize: 20 });
+ * if (!(await queries(req, res, 'catalog.product', search))) await stock(req, res);
+ */
+export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends ServerResponse, TContext>({
+  router,
+  createContext,
+  onError,
+  maxBatchSize,
+}: QueryEndpointOptions<TReq, TRes, TContext>) {
+  const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
+  const config = router._def._config;
+
+  function resolveCalls(path: string, search: URLSearchParams): Call[] | undefined {
+    const batch = search.get('batch') === '1';
+    let paths: string[];
+    try {
+      paths = batch ? decodeURIComponent(path).split(',') : [decodeURIComponent(path)];
+    } catch {
+      return undefined;
+    }
+    if (paths.length > maxBatchSize) return undefined;
+    let inputs: unknown;
+    const raw = search.get('input');
+    if (raw) {
+      try {
+        inputs = JSON.parse(raw);
+      } catch {
+        return undefined;
+      }
+    }
+    if (batch && inputs !== undefined && (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs))) return undefined;
+    const calls: Call[] = [];
+    for (let index = 0; index < paths.length; index += 1) {
+      const name = paths[index]!;
+      const procedure = Object.hasOwn(procedures, name) ? procedures[name] : undefined;
+      if (procedure?._def.type !== 'query') return undefined;
+      const input = batch ? (inputs as Record<string, unknown> | undefined)?.[index] : inputs;
+      calls.push({ path: name, procedure, input: input === undefined ? undefined : config.transformer.input.deserialize(input) });
+    }
+    return calls;
+  }
+
+  return async (req: TReq, res: TRes, path: string, search: URLSearchParams): Promise<boolean> => {
+    if (req.method !== 'GET') return false;
+    const accept = `${req.headers['trpc-accept'] ?? ''},${req.headers.accept ?? ''}`;
+    if (accept.includes('application/jsonl')) return false;
+    const calls = resolveCalls(path, search);
+    if (!calls) return false;
+
+    const ctx = await createContext(req, res);
+    const results = await Promise.all(
+      calls.map(async (call, batchIndex): Promise<TRPCResponse> => {
+        try {
+          const data: unknown = await call.procedure({
+            ctx,
+            path: call.path,
+            type: 'query',
+            getRawInput: async () => call.input,
+            signal: undefined,
+            batchIndex,
+          });
+          return { result: { data } };
+        } catch (cause) {
+          const error = getTRPCErrorFromUnknown(cause);
+          onError(req, error);
+          return { error: getErrorShape({ config, error, type: 'query', path: call.path, input: call.input, ctx }) };
+        }
+      }),
+    );
+    const body = search.get('batch') === '1' ? results : results[0]!;
+    const json = JSON.stringify(transformTRPCResponse(config, body));
+    res.statusCode = getHTTPStatusCode(body);
+    res.setHeader('vary', 'trpc-accept, accept');
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('content-length', Buffer.byteLength(json));
+    res.end(json);
+    return true;
+  };
+}
