@@ -44,4 +44,8 @@ export const relevanceCases: RelevanceCase[] = [
   { q: 'jigsaw puzzle', mustMatch: /jigsaw puzzle/i },
   { q: 'tent', mustMatch: /tent/i },
   { q: 'head', mustMatch: /head/i, mode: 'prefix' },
+  // Short last words: completed from the vocabulary (and kept as a word).
+  { q: 'standing d', mustMatch: /standing desk/i, mode: 'prefix' },
+  { q: 'yoga ma', mustMatch: /yoga mat/i, mode: 'prefix' },
+  { q: 'cast i', mustMatch: /cast iron/i, mode: 'prefix' },
 ];

@@ -61,7 +61,8 @@ const maxCompletions = 8;
  * mattress). The index expands `mat:*` to every lexeme of every description (material, match, ...)
  * and `d:*` to thousands: 20–60 ms of GIN scan at 1M products (docs/search.md). Short prefixes are
  * what a shopper types on the way to a product word, so the words of names, brands, categories and
- * tags are the useful completions. Empty when the vocabulary has none (then `last:*` as before).
+ * tags are the useful completions, plus the token as a word. Empty when the vocabulary has none
+ * (then `last:*` as before).
  */
 async function completions(db: Database, tokens: string[]): Promise<string[]> {
   const last = tokens[tokens.length - 1];
@@ -70,7 +71,8 @@ async function completions(db: Database, tokens: string[]): Promise<string[]> {
     db,
     sql`SELECT term FROM search_terms WHERE left(term, ${last.length}::int) = ${last}::text ORDER BY doc_count DESC, term LIMIT ${maxCompletions}::int`,
   );
-  return rows.map((r) => r.term);
+  // The token itself too, as a whole word: `usb c` still finds "USB-C" when `c` is not among the 8.
+  return rows.length ? [...new Set([last, ...rows.map((r) => r.term)])] : [];
 }
 
 /** Last resort for misspellings the vocabulary cannot fix: trigram word similarity on the name. */
