@@ -58,8 +58,9 @@ describe('three instances on one Postgres and one Redis', () => {
     expect(outcomes.OK).toBeGreaterThanOrEqual(freeLimit);
     expect(outcomes.OK).toBeLessThanOrEqual(freeLimit + failOpen);
     expect((outcomes.OK ?? 0) + (outcomes.RATE_LIMITED ?? 0)).toBe(90);
-    // Every instance admitted some: the limit is shared, not per process.
-    expect(Object.keys(perInstance).sort()).toEqual(['a', 'b', 'c']);
+    // Each instance got 30 of the 90 calls, as many as the limit: per-process limits would have admitted all
+    // 90. Which instance wins the shared budget is a race, so the split per instance is only recorded.
+    expect(Object.keys(perInstance).length).toBeGreaterThan(0);
     for (const r of replies.filter((x) => x.outcome === 'RATE_LIMITED')) expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
