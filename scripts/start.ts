@@ -14,6 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const apiPort = Number(process.env.API_PORT ?? 4000);
 const webPort = Number(process.env.PORT ?? 3000);
 const products = Number(process.env.SEED_PRODUCTS ?? 10_000);
+const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 function die(message: string): never {
   console.error(`\n✖ ${message}\n`);
@@ -94,13 +95,14 @@ async function main(): Promise<void> {
   const apiUrl = process.env.API_URL;
   const children = [
     // TRUST_PROXY=loopback: the storefront on this host forwards each shopper's address (per-IP rate limits).
-    run('npx', ['tsx', 'apps/api/src/main.ts'], {
+    // Node itself, not npx: a stop signal must reach the servers, not a wrapper that leaves them orphaned.
+    run(process.execPath, ['--import', 'tsx', 'apps/api/src/main.ts'], {
       API_PORT: String(apiPort),
       NODE_ENV: 'production',
       TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback',
       AUTH_SECRET: authSecret(),
     }),
-    run('npx', ['next', 'start', 'apps/web', '--port', String(webPort)], { API_URL: apiUrl, NODE_ENV: 'production' }),
+    run(process.execPath, [nextBin, 'start', 'apps/web', '--port', String(webPort)], { API_URL: apiUrl, NODE_ENV: 'production' }),
   ];
   console.log(`\n  Storefront  http://localhost:${webPort}\n  API         ${apiUrl}  (/trpc, /rest/v1, /rest/docs, /soap?wsdl, /metrics)\n`);
 
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
   for (const child of children) {
     child.once('exit', (code) => {
       if (!stopping) {
-        console.error(`✖ ${child.spawnargs.slice(1, 3).join(' ')} exited (${code}); stopping`);
+        console.error(`✖ ${child.spawnargs.slice(1, 4).join(' ')} exited (${code}); stopping`);
         stop(code === 0 ? 1 : (code ?? 1));
       }
     });
