@@ -136,7 +136,8 @@ export function createApiServer(api: ApiServices): ApiServer {
   });
 
   // Built once, not per request.
-  const trpcContext = ({ req, res }: { req: GatewayRequest; res: GatewayResponse }) => buildContext(api, req, res, 'trpc');
+  const trpcContextFor = (req: GatewayRequest, res: GatewayResponse) => buildContext(api, req, res, 'trpc');
+  const trpcContext = ({ req, res }: { req: GatewayRequest; res: GatewayResponse }) => trpcContextFor(req, res);
   const trpcError = ({ error, req }: { error: unknown; req: GatewayRequest }) => reportError(req, error);
   const maxBatchSize = 20;
   const queries =
@@ -144,7 +145,7 @@ export function createApiServer(api: ApiServices): ApiServer {
       ? createQueryEndpoint({
           router: appRouter,
           maxBatchSize,
-          createContext: (req: GatewayRequest, res: GatewayResponse) => buildContext(api, req, res, 'trpc'),
+          createContext: trpcContextFor,
           onError: reportError,
         })
       : undefined;

@@ -44,8 +44,7 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
   const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
   const config = router._def._config;
 
-  function resolveCalls(path: string, search: URLSearchParams): Call[] | undefined {
-    const batch = search.get('batch') === '1';
+  function resolveCalls(path: string, search: URLSearchParams, batch: boolean): Call[] | undefined {
     let paths: string[];
     try {
       paths = batch ? decodeURIComponent(path).split(',') : [decodeURIComponent(path)];
@@ -78,7 +77,8 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
     if (req.method !== 'GET') return false;
     const accept = `${req.headers['trpc-accept'] ?? ''},${req.headers.accept ?? ''}`;
     if (accept.includes('application/jsonl')) return false;
-    const calls = resolveCalls(path, search);
+    const batch = search.get('batch') === '1';
+    const calls = resolveCalls(path, search, batch);
     if (!calls) return false;
 
     const ctx = await createContext(req, res);
@@ -101,7 +101,7 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
         }
       }),
     );
-    const body = search.get('batch') === '1' ? results : results[0]!;
+    const body = batch ? results : results[0]!;
     const json = JSON.stringify(transformTRPCResponse(config, body));
     res.statusCode = getHTTPStatusCode(body);
     res.setHeader('vary', 'trpc-accept, accept');
