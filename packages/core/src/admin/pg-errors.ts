@@ -1,3 +1,5 @@
+import { causeChain } from '../internal/cause-chain.ts';
+
 /**
  * SQLSTATE of a database error, whichever driver raised it and however drizzle wrapped it
  * (drizzle 0.45 wraps driver errors in `DrizzleQueryError` with the original as `cause`).
@@ -6,21 +8,19 @@
  * if (pgErrorCode(err) === pgCodes.uniqueViolation) throw appError('CONFLICT', 'SKU already in use');
  */
 export function pgErrorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+  for (const e of causeChain(err, 5)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-    e = (e as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
 /** Constraint name of a database error (unique / foreign key / check), when the driver reports it. */
 export function pgConstraint(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+  for (const e of causeChain(err, 5)) {
     const c = e as { constraint?: unknown; constraint_name?: unknown };
     if (typeof c.constraint_name === 'string') return c.constraint_name; // postgres.js
     if (typeof c.constraint === 'string') return c.constraint; // PGlite
-    e = (e as { cause?: unknown }).cause;
   }
   return undefined;
 }

@@ -1,3 +1,5 @@
+import { causeChain } from './cause-chain.ts';
+
 /**
  * Errors that mean "the database cannot be reached right now" (connection lost, server shutting
  * down, too many connections), as opposed to a bug or a bad query. The gateway turns them into
@@ -30,13 +32,12 @@ const connectionCodes = new Set([
  * isDatabaseUnavailable(Object.assign(new Error('terminating connection'), { code: '57P01' })); // true
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current instanceof Error; depth += 1) {
+  for (const current of causeChain(error, 6)) {
+    if (!(current instanceof Error)) break;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (connectionCodes.has(code) || (/^[0-9A-Z]{5}$/.test(code) && isUnavailableSqlState(code)))) {
       return true;
     }
-    current = current.cause;
   }
   return false;
 }
