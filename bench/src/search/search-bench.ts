@@ -47,6 +47,8 @@ export interface ShapeStats {
    * loaded machine is mostly waiting for a core; this is what one request costs.
    */
   cpuMsMean: number | null;
+  /** The Node part of `cpuMsMean` (the rest is Postgres). */
+  nodeCpuMsMean?: number;
 }
 
 export interface SizeResult {
@@ -214,9 +216,10 @@ export async function runSearchBench(options: SearchBenchOptions = {}): Promise<
             p99: quantile(samples, 0.99),
             max: Math.round((samples[samples.length - 1] ?? 0) * 100) / 100,
             cpuMsMean,
+            nodeCpuMsMean: Math.round((node.user + node.system) / 1000 / samples.length * 100) / 100,
           };
           shapes.push(stats);
-          log(`${name} ${shape.padEnd(8)} p50 ${stats.p50} ms  p95 ${stats.p95} ms  p99 ${stats.p99} ms  cpu ${stats.cpuMsMean} ms/req`);
+          log(`${name} ${shape.padEnd(8)} p50 ${stats.p50} ms  p95 ${stats.p95} ms  p99 ${stats.p99} ms  cpu ${stats.cpuMsMean} ms/req (node ${stats.nodeCpuMsMean})`);
         }
         result.sizes.push({ products: size, seedMs, shapes });
       } finally {

@@ -50,7 +50,7 @@ const defaultMinFiltered = 250;
 const minSliceIds = 20_000;
 const sliceFraction = 0.02;
 
-interface IdRange {
+export interface IdRange {
   lo: number;
   hi: number;
 }
@@ -77,6 +77,56 @@ async function countFrom(db: Database, where: SQL, filtered: SQL, fromId: number
 }
 
 /**
+ * Where the estimate counts: the newest 2% of ids (at least 20,000). `whole` when that is every id,
+ * so the count is exact; then the catalog is also small enough that no statement over it gets near
+ * `jit_above_cost` (search.ts).
+ */
+export interface EstimateSlice {
+  range: IdRange;
+  /** Lowest id counted. */
+  fromId: number;
+  whole: boolean;
+  /** Matches in the slice above which the words are broad (the estimate exceeds the threshold). */
+  maxMatches: number;
+}
+
+/** The slice to count in, or null for an empty catalog. */
+export async function estimateSlice(db: Database, options: BroadMatchOptions = {}): Promise<EstimateSlice | null> {
+  const range = await idRange(db);
+  if (!range) return null;
+  const span = range.hi - range.lo + 1;
+  const slice = Math.min(span, Math.max(minSliceIds, Math.ceil(span * sliceFraction)));
+  const threshold = options.threshold ?? defaultBroadMatchThreshold;
+  // estimated = n * span / slice <= threshold  <=>  n <= threshold * slice / span (n is an integer).
+  return { range, fromId: range.hi - slice + 1, whole: slice === span, maxMatches: Math.floor((threshold * slice) / span) };
+}
+
+/** True when the catalog's ids fit in one estimate slice (≤ 20,000): counts there are exact and cheap. */
+export async function smallCatalog(db: Database): Promise<boolean> {
+  const s = await estimateSlice(db);
+  return s === null || s.whole;
+}
+
+/**
+ * The scope for `n` matches of the words in the slice, `filtered` of them passing the other filters
+ * (counted by the caller, possibly inside a larger statement).
+ */
+function scopeFromCounts(s: EstimateSlice, n: number, filtered: number, options: BroadMatchOptions = {}): MatchScope {
+  const span = s.range.hi - s.range.lo + 1;
+  const slice = s.range.hi - s.fromId + 1;
+  const estimatedMatches = (n * span) / slice;
+  // The slice started at the lowest id (ids inserted since the range was read are above it): exact.
+  const exact = s.whole;
+  if (n <= s.maxMatches) return { window: null, estimatedMatches, exact };
+  // `target` matches, and at least `minFiltered` rows passing the filters, so that a narrow filter on
+  // a broad word still finds its rows (up to the whole catalog, which is then searched exactly).
+  const fraction = Math.max((options.target ?? defaultTarget) / n, (options.minFiltered ?? defaultMinFiltered) / Math.max(filtered, 0.5)) * (slice / span);
+  if (fraction >= 1) return { window: null, estimatedMatches, exact };
+  const width = Math.max(1, Math.ceil(span * fraction));
+  return { window: { fromId: s.range.hi - width + 1, scale: span / width }, estimatedMatches, exact };
+}
+
+/**
  * The window to rank and count in, or `window: null` when the words (`where`) match few enough rows
  * to do it exactly. `filtered` is the rest of the filters: the window is sized for the rows passing them.
  * Catalogs of up to 20,000 ids are counted exactly (the slice is the whole catalog); larger ones
@@ -92,23 +142,14 @@ export async function candidateWindow(
   filtered: SQL,
   options: BroadMatchOptions & { fromId?: number } = {},
 ): Promise<MatchScope> {
-  const range = await idRange(db);
-  if (!range) return { window: null, estimatedMatches: 0, exact: false };
+  const s = await estimateSlice(db, options);
+  if (!s) return { window: null, estimatedMatches: 0, exact: false };
+  const { range } = s;
   const span = range.hi - range.lo + 1;
   if (options.fromId !== undefined) {
     const fromId = Math.max(range.lo, Math.min(options.fromId, range.hi));
     return { window: { fromId, scale: span / (range.hi - fromId + 1) }, estimatedMatches: null, exact: false };
   }
-  const slice = Math.min(span, Math.max(minSliceIds, Math.ceil(span * sliceFraction)));
-  const inSlice = await countFrom(db, where, filtered, range.hi - slice + 1);
-  const estimatedMatches = (inSlice.n * span) / slice;
-  // The slice started at the lowest id (ids inserted since the range was read are above it): exact.
-  const exact = slice === span;
-  if (estimatedMatches <= (options.threshold ?? defaultBroadMatchThreshold)) return { window: null, estimatedMatches, exact };
-  // `target` matches, and at least `minFiltered` rows passing the filters, so that a narrow filter on
-  // a broad word still finds its rows (up to the whole catalog, which is then searched exactly).
-  const fraction = Math.max((options.target ?? defaultTarget) / inSlice.n, (options.minFiltered ?? defaultMinFiltered) / Math.max(inSlice.filtered, 0.5)) * (slice / span);
-  if (fraction >= 1) return { window: null, estimatedMatches, exact };
-  const width = Math.max(1, Math.ceil(span * fraction));
-  return { window: { fromId: range.hi - width + 1, scale: span / width }, estimatedMatches, exact };
+  const inSlice = await countFrom(db, where, filtered, s.fromId);
+  return scopeFromCounts(s, inSlice.n, inSlice.filtered, options);
 }

@@ -1,6 +1,14 @@
 import { type Database, queryRows } from '@triport/db';
 import { type SQL, sql } from 'drizzle-orm';
-import { type BroadMatchOptions, type CandidateWindow, candidateWindow, type MatchScope } from './broad-match.ts';
+import {
+  type BroadMatchOptions,
+  type CandidateWindow,
+  candidateWindow,
+  type EstimateSlice,
+  estimateSlice,
+  type MatchScope,
+  smallCatalog,
+} from './broad-match.ts';
 import { type CategoryTree, rollUp, subtreeIds } from './category-tree.ts';
 import { cubeBandRange, cubeFacetRows, type FacetCube, priceBandCase } from './facet-cube.ts';
 import { highlightRanges, snippet } from './highlight.ts';
@@ -197,7 +205,9 @@ interface PageRow extends Record<string, unknown> {
   stock: number;
   rating: number;
   rating_count: number;
-  tags_json: string;
+  /** From `selectPage` as JSON text; from `readMatches` parsed already (`tags`). */
+  tags_json?: string;
+  tags?: string[];
   created_at: string;
   sort_key: string;
 }
@@ -261,83 +271,163 @@ function selectPage(db: Database, source: SQL, where: SQL, plan: SortPlan, limit
 }
 
 interface FacetRow extends Record<string, unknown> {
-  facet: 'c' | 'b' | 'p' | 'r' | 't' | 'i';
+  facet: 'c' | 'b' | 'p' | 'r' | 't';
   key: string;
   n: number;
-  /** Sort key of a page row ('i'). */
-  sk?: string | null;
 }
 
-/**
- * Facet counts and the total in one statement: the text match (and in-stock) is read once into `m`
- * with one flag per filter; each facet counts the rows passing every filter but its own.
- */
+/** A row of the match statement (`readMatches`): one kind per `k`. */
+interface MatchRow extends Record<string, unknown> {
+  /** e: estimate counts; i: a page row; c/b/p/r/t: facet counts and the total; x: a typo correction. */
+  k: 'e' | 'i' | 'x' | FacetRow['facet'];
+  key: string;
+  n: number;
+  /** i: the sort key; x: the closest vocabulary word. */
+  sk: string | null;
+  /** i: the whole row as JSON. */
+  doc: string | null;
+}
+
+/** Sort plan over `m`'s columns (rank precomputed as `p.rank`). */
 interface PageSpec {
-  /** Sort plan over `m`'s columns (rank precomputed as `p.rank`). */
   plan: SortPlan;
+  /** The plan sorts by `p.rank` (relevance with text). */
+  ranked: boolean;
   cursor: SearchCursor | null;
   limit: number;
 }
 
-async function fetchFacets(db: Database, text: TextMatch | null, f: Filters, page?: PageSpec, window?: CandidateWindow | null): Promise<FacetRow[]> {
-  const flag = (cond: SQL | undefined) => cond ?? sql`true`;
-  const filterCount = [f.category, f.brand, f.price, f.rating].filter(Boolean).length;
-  // A row can only count somewhere if it fails at most one filter.
-  const atMostOneMiss =
-    filterCount > 1
-      ? sql`(${flag(f.category)})::int + (${flag(f.brand)})::int + (${flag(f.price)})::int + (${flag(f.rating)})::int >= 3`
-      : undefined;
-  // With a page: the same pass also ranks, and the page's ids come out as rows of kind 'i'.
-  const pageColumnsOfM = page && text ? sql`, p.id, p.created_at, (${text.rank})::real AS rank` : sql``;
-  const pageRows =
-    page && text
-      ? sql`SELECT 'i' AS facet, id::text AS key, 0 AS n, sk FROM (
-              SELECT p.id, ${page.plan.keyText} AS sk FROM m p
-              WHERE ${and([sql`f_cat AND f_brand AND f_price AND f_rating`, page.cursor ? page.plan.after(page.cursor) : undefined])}
-              ORDER BY ${page.plan.orderBy} LIMIT ${page.limit + 1}) page
-            UNION ALL `
-      : sql``;
-  return queryRows<FacetRow>(
-    db,
-    sql`WITH m AS MATERIALIZED (
-          SELECT p.category_id, p.brand, p.price_cents, p.rating,
-                 ${flag(f.category)} AS f_cat, ${flag(f.brand)} AS f_brand, ${flag(f.price)} AS f_price, ${flag(f.rating)} AS f_rating
-                 ${pageColumnsOfM}
-          FROM products p
-          WHERE ${and([text?.where, f.stock, inWindow(window), atMostOneMiss])}
-        )
-        ${pageRows}
-        SELECT 'c' AS facet, category_id::text AS key, count(*)::int AS n, NULL::text AS sk FROM m WHERE f_brand AND f_price AND f_rating GROUP BY category_id
-        UNION ALL
-        SELECT 'b', brand, count(*)::int, NULL FROM m WHERE f_cat AND f_price AND f_rating GROUP BY brand
-        UNION ALL
-        SELECT 'p', (${priceBandCase(priceBands)})::text, count(*)::int, NULL FROM m WHERE f_cat AND f_brand AND f_rating GROUP BY 2
-        UNION ALL
-        SELECT 'r', floor(rating)::int::text, count(*)::int, NULL FROM m WHERE f_cat AND f_brand AND f_price GROUP BY 2
-        UNION ALL
-        SELECT 't', '', count(*)::int, NULL FROM m WHERE f_cat AND f_brand AND f_price AND f_rating`,
-  );
+/**
+ * Small catalogs (the estimate slice is every id): `m` reads at most `maxMatches + 1` matches and
+ * counts them; more means the words are broad and the caller starts over with a window (broad-match.ts).
+ */
+interface Gate {
+  slice: EstimateSlice;
+  /** Tokens to correct in the same statement when the words match nothing (only without an in-stock filter). */
+  corrections: Array<{ i: number; t: string }>;
 }
 
-/** Full rows of a page whose ids and sort keys came from the facet statement, in the plan's order. */
-async function fetchRowsById(db: Database, items: FacetRow[], plan: SortPlan): Promise<PageRow[]> {
-  if (items.length === 0) return [];
-  const rows = await queryRows<PageRow>(
-    db,
-    sql`SELECT p.id, p.sku, p.slug, p.name, p.description, p.brand, p.category_id, c.slug AS category_slug, c.name AS category_name,
-               p.price_cents, p.currency, p.stock, p.rating, p.rating_count, array_to_json(p.tags)::text AS tags_json,
-               to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at, '' AS sort_key
-        FROM products p JOIN categories c ON c.id = p.category_id
-        WHERE p.id IN (${sql.join(items.map((i) => sql`${Number(i.key)}::int`), sql`, `)})`,
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
+interface MatchSpec {
+  text: TextMatch | null;
+  filters: Filters;
+  page?: PageSpec;
+  facets: boolean;
+  window?: CandidateWindow | null;
+  gate?: Gate;
+}
+
+/** What a match statement found. `estimate` and `corrections` only with a gate. */
+interface Matches {
+  rows: PageRow[];
+  facetRows: FacetRow[];
+  /** Matches of the words (and in-stock filter), up to the gate's maximum + 1, and how many pass every filter. */
+  estimate: { n: number; filtered: number } | null;
+  corrections: Map<number, { known: boolean; best: string | null }>;
+}
+
+/** The page's rows as JSON: same values as the columns of `selectPage` (tags as an array). */
+const rowJson = sql`json_build_object('id', p.id, 'sku', p.sku, 'slug', p.slug, 'name', p.name, 'description', p.description,
+  'brand', p.brand, 'category_id', p.category_id, 'category_slug', c.slug, 'category_name', c.name, 'price_cents', p.price_cents,
+  'currency', p.currency, 'stock', p.stock, 'rating', p.rating, 'rating_count', p.rating_count, 'tags', p.tags,
+  'created_at', to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text`;
+
+/**
+ * One statement for a text search: the matches are read once into `m` with one flag per filter; the
+ * page (ranked or sorted, then its whole rows by primary key) and each facet (rows passing every
+ * filter but its own) come from `m`, the total too. Every row kind shares the columns of `MatchRow`.
+ *
+ * With a gate, the statement first counts the words in the estimate slice (`est`) and reads `m` only
+ * when they are not broad (an uncorrelated condition: a one-time filter, so a broad word costs just
+ * the count); when they match nothing at all it also looks up corrections for the tokens. A small
+ * catalog's text search is then one round trip (docs/search.md).
+ */
+async function readMatches(db: Database, spec: MatchSpec): Promise<Matches> {
+  const { text, filters: f, page, gate } = spec;
+  const flag = (cond: SQL | undefined) => cond ?? sql`true`;
+  const filterCount = [f.category, f.brand, f.price, f.rating].filter(Boolean).length;
+  // With a gate `m` holds every match (the count needs them); otherwise, without facets, only rows
+  // passing every filter matter, and with facets a row can only count somewhere if it fails at most
+  // one filter.
+  const flagged = spec.facets || gate !== undefined;
+  const narrow = gate
+    ? undefined
+    : spec.facets
+      ? filterCount > 1
+        ? sql`(${flag(f.category)})::int + (${flag(f.brand)})::int + (${flag(f.price)})::int + (${flag(f.rating)})::int >= 3`
+        : undefined
+      : and([f.category, f.brand, f.price, f.rating]);
+  const parts: SQL[] = [];
+  const ctes: SQL[] = [];
+  // Relevance is the only sort that needs the rank of every match.
+  const rankColumn = text && page?.ranked ? sql`, (${text.rank})::real AS rank` : sql``;
+  ctes.push(sql`m AS MATERIALIZED (
+    SELECT p.id, p.category_id, p.brand, p.price_cents, p.rating, p.created_at,
+           ${flagged ? flag(f.category) : sql`true`} AS f_cat, ${flagged ? flag(f.brand) : sql`true`} AS f_brand,
+           ${flagged ? flag(f.price) : sql`true`} AS f_price, ${flagged ? flag(f.rating) : sql`true`} AS f_rating
+           ${rankColumn}
+    FROM products p
+    WHERE ${and([text?.where, f.stock, inWindow(spec.window), narrow])}
+    ${gate ? sql`LIMIT ${gate.slice.maxMatches + 1}` : sql``})`);
+  if (gate) {
+    parts.push(sql`SELECT 'e'::text AS k, x.key, x.n, NULL::text AS sk, NULL::text AS doc
+      FROM (SELECT count(*)::int AS n, (count(*) FILTER (WHERE f_cat AND f_brand AND f_price AND f_rating))::int AS f FROM m) est,
+           LATERAL (VALUES ('stock', est.n), ('filtered', est.f)) AS x(key, n)`);
+  }
+  if (page) {
+    parts.push(sql`SELECT 'i'::text AS k, pg.id::text AS key, 0 AS n, pg.sk, ${rowJson} AS doc
+      FROM (SELECT p.id, ${page.plan.keyText} AS sk FROM m p
+            WHERE ${and([sql`f_cat AND f_brand AND f_price AND f_rating`, page.cursor ? page.plan.after(page.cursor) : undefined])}
+            ORDER BY ${page.plan.orderBy} LIMIT ${page.limit + 1}) pg
+      JOIN products p ON p.id = pg.id JOIN categories c ON c.id = p.category_id`);
+  }
+  if (spec.facets) {
+    parts.push(
+      sql`SELECT 'c'::text AS k, category_id::text AS key, count(*)::int AS n, NULL::text AS sk, NULL::text AS doc FROM m WHERE f_brand AND f_price AND f_rating GROUP BY category_id`,
+      sql`SELECT 'b', brand, count(*)::int, NULL, NULL FROM m WHERE f_cat AND f_price AND f_rating GROUP BY brand`,
+      sql`SELECT 'p', (${priceBandCase(priceBands)})::text, count(*)::int, NULL, NULL FROM m WHERE f_cat AND f_brand AND f_rating GROUP BY 2`,
+      sql`SELECT 'r', floor(rating)::int::text, count(*)::int, NULL, NULL FROM m WHERE f_cat AND f_brand AND f_price GROUP BY 2`,
+      sql`SELECT 't', '', count(*)::int, NULL, NULL FROM m WHERE f_cat AND f_brand AND f_price AND f_rating`,
+    );
+  }
+  if (gate?.corrections.length) {
+    // Evaluated only when the words match nothing (a one-time filter): the typo fallback needs no
+    // statement of its own. Without an in-stock filter `m` holds every match of the words.
+    parts.push(sql`SELECT 'x'::text AS k, v.i::text AS key,
+        (EXISTS (SELECT 1 FROM search_terms s WHERE s.term = v.tok))::int AS n,
+        (SELECT s.term FROM search_terms s WHERE s.term % v.tok ORDER BY similarity(s.term, v.tok) DESC, s.doc_count DESC, s.term LIMIT 1) AS sk,
+        NULL::text AS doc
+      FROM (VALUES ${correctionValues(gate.corrections)}) AS v(i, tok)
+      WHERE NOT EXISTS (SELECT 1 FROM m)`);
+  }
+  const rows = await queryRows<MatchRow>(db, sql`WITH ${sql.join(ctes, sql`, `)} ${sql.join(parts, sql` UNION ALL `)}`);
+  const items: MatchRow[] = [];
+  const facetRows: FacetRow[] = [];
+  const counts = new Map<string, number>();
+  const corrections = new Map<number, { known: boolean; best: string | null }>();
+  for (const r of rows) {
+    if (r.k === 'i') items.push(r);
+    else if (r.k === 'e') counts.set(r.key, Number(r.n));
+    else if (r.k === 'x') corrections.set(Number(r.key), { known: Number(r.n) === 1, best: r.sk });
+    else facetRows.push({ facet: r.k, key: r.key, n: Number(r.n) });
+  }
+  return {
+    rows: page ? pageRowsInOrder(items, page.plan) : [],
+    facetRows,
+    estimate: gate ? { n: counts.get('stock') ?? 0, filtered: counts.get('filtered') ?? 0 } : null,
+    corrections,
+  };
+}
+
+/** Page rows in the plan's order. */
+function pageRowsInOrder(items: MatchRow[], plan: SortPlan): PageRow[] {
   // Keys are exact numbers (float4 text, cents, microseconds < 2^53): comparing them in JS is exact.
   const [keyDir, idDir] = plan.direction;
-  return [...items]
+  return items
     .sort((a, b) => keyDir * (Number(a.sk) - Number(b.sk)) || idDir * (Number(a.key) - Number(b.key)))
-    .flatMap((i) => {
-      const row = byId.get(Number(i.key));
-      return row ? [{ ...row, sort_key: i.sk ?? '' }] : [];
+    .map((i) => {
+      const row = JSON.parse(i.doc ?? '{}') as PageRow;
+      row.sort_key = i.sk ?? '';
+      return row;
     });
 }
 
@@ -410,34 +500,51 @@ function toHit(r: PageRow, tokens: string[]): SearchHit {
     inStock: r.stock > 0,
     rating: Number(r.rating),
     ratingCount: r.rating_count,
-    tags: JSON.parse(r.tags_json) as string[],
+    tags: r.tags ?? (JSON.parse(r.tags_json ?? '[]') as string[]),
     createdAt: r.created_at.replace(/\.(\d{3})\d{3}Z$/, '.$1Z'),
     highlight: { name: highlightRanges(r.name, tokens), snippet: snip.text, snippetRanges: snip.ranges },
   };
 }
 
+/** Tokens worth correcting: 3+ characters, not a number. */
+function correctionCandidates(tokens: string[]): Array<{ i: number; t: string }> {
+  return tokens.map((t, i) => ({ t, i })).filter(({ t }) => t.length >= 3 && !/^\d+$/.test(t));
+}
+
+function correctionValues(candidates: Array<{ i: number; t: string }>): SQL {
+  return sql.join(
+    candidates.map(({ t, i }) => sql`(${i}::int, ${t}::text)`),
+    sql`, `,
+  );
+}
+
+/** Each unknown token replaced by the closest vocabulary word, or null if nothing changed. */
+function applyCorrections(tokens: string[], found: Iterable<[number, { known: boolean; best: string | null }]>): string[] | null {
+  const corrected = tokens.slice();
+  let changed = false;
+  for (const [i, r] of found) {
+    if (r.known || !r.best) continue;
+    corrected[i] = r.best;
+    changed = true;
+  }
+  return changed ? corrected : null;
+}
+
 /** Corrects each unknown token to the closest vocabulary word (trigram similarity), or null if nothing changed. */
 async function correctTokens(db: Database, tokens: string[]): Promise<string[] | null> {
-  const candidates = tokens.map((t, i) => ({ t, i })).filter(({ t }) => t.length >= 3 && !/^\d+$/.test(t));
+  const candidates = correctionCandidates(tokens);
   if (candidates.length === 0) return null;
   const rows = await queryRows<{ i: number; known: boolean; best: string | null }>(
     db,
     sql`SELECT v.i, EXISTS (SELECT 1 FROM search_terms s WHERE s.term = v.tok) AS known,
                (SELECT s.term FROM search_terms s WHERE s.term % v.tok
                  ORDER BY similarity(s.term, v.tok) DESC, s.doc_count DESC, s.term LIMIT 1) AS best
-        FROM (VALUES ${sql.join(
-          candidates.map(({ t, i }) => sql`(${i}::int, ${t}::text)`),
-          sql`, `,
-        )}) AS v(i, tok)`,
+        FROM (VALUES ${correctionValues(candidates)}) AS v(i, tok)`,
   );
-  const corrected = tokens.slice();
-  let changed = false;
-  for (const r of rows) {
-    if (r.known || !r.best) continue;
-    corrected[r.i] = r.best;
-    changed = true;
-  }
-  return changed ? corrected : null;
+  return applyCorrections(
+    tokens,
+    rows.map((r) => [Number(r.i), { known: r.known, best: r.best }]),
+  );
 }
 
 /**
@@ -471,6 +578,8 @@ const defaultExactCountLimit = 20_000;
 const defaultSortWalkRows = 2_000;
 /** Text matches below which the exact statements stay far below jit_above_cost (plans: ~15k cost per 5k rows). */
 const jitFreeMatches = 5_000;
+/** Catalog size up to which a statement over every product stays below jit_above_cost (~60k cost for 20k rows). */
+const jitFreeProducts = 20_000;
 
 function cubeSize(cube: FacetCube): number {
   let n = 0;
@@ -509,16 +618,24 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
     };
   }
 
+  // Catalogs of up to 20,000 ids: the estimate is an exact count, read in the same statement as the
+  // page and the facets, and no statement gets near jit_above_cost (no transaction to turn JIT off).
+  const slice = text ? await estimateSlice(db, options.broadMatch) : null;
+  const small = slice?.whole === true;
+  const exactFacets = (t: TextMatch | null, bounded: boolean) =>
+    bounded ? readMatches(db, { text: t, filters, facets: true }) : withoutJit(db, (tx) => readMatches(tx, { text: t, filters, facets: true }));
+
   let approximate = false;
   const facetsFor = async (t: TextMatch | null, window: CandidateWindow | null, few: boolean): Promise<FacetRow[]> => {
-    if (window || (t && few)) return fetchFacets(db, t, filters, undefined, window);
-    if (t !== null || !options.facetCube) return withoutJit(db, (tx) => fetchFacets(tx, t, filters));
+    if (window || (t && few)) return (await readMatches(db, { text: t, filters, facets: true, window })).facetRows;
+    if (t !== null || !options.facetCube) return (await exactFacets(t, small || (t === null && (await smallCatalog(db))))).facetRows;
     const cube = await options.facetCube();
     let bandRange = cubeBandRange(input, priceBands);
     if (!bandRange) {
       // Price or rating off the cube's edges: exact SQL on small catalogs; on large ones the enclosing
       // bands and rating step (counts can only be higher), flagged as approximate.
-      if (cubeSize(cube) <= (options.exactCountLimit ?? defaultExactCountLimit)) return withoutJit(db, (tx) => fetchFacets(tx, t, filters));
+      const size = cubeSize(cube);
+      if (size <= (options.exactCountLimit ?? defaultExactCountLimit)) return (await exactFacets(t, size <= jitFreeProducts)).facetRows;
       bandRange = enclosingBands(input);
       approximate = true;
     }
@@ -532,10 +649,24 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
     });
   };
 
-  const run = async (t: TextMatch | null) => {
+  interface RunResult {
+    rows: PageRow[];
+    facetRows: FacetRow[] | null;
+    window: CandidateWindow | null;
+    pageWindow: CandidateWindow | null;
+    /** Whether the words match anything, filters aside, when the run counted it (null: unknown). */
+    textMatched: boolean | null;
+    /** Corrections of the tokens, looked up in the same statement when the words matched nothing. */
+    corrections?: Matches['corrections'];
+  }
+
+  const run = async (t: TextMatch | null, withCorrections = false): Promise<RunResult> => {
     const plan = sortPlan(input, t);
     const cursor = input.cursor ? decodeSearchCursor(input.cursor, fingerprint, plan.kind) : null;
     const relevance = t !== null && input.sort === 'relevance';
+    // The page picked inside the match statement sorts `m`, where the rank is a column.
+    const mPlan = t ? sortPlan(input, { ...t, rank: sql`p.rank` }) : plan;
+    const pageSpec = { plan: mPlan, ranked: relevance, cursor, limit: input.limit };
     // Broad words: rank (relevance) and count (facets) a window of candidates, not every match. Other
     // sorts walk their btree index with the words as a filter, exact. A relevance cursor keeps the
     // window of its first page; one without a window pages every match.
@@ -545,20 +676,36 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
       const where = and([t.where, filters.stock]);
       if (cursor && relevance) {
         if (cursor.fromId !== undefined) scope = await candidateWindow(db, where, filtered, { ...options.broadMatch, fromId: cursor.fromId });
+      } else if (slice?.whole) {
+        // Small catalog: count, page and facets in one statement; only broad words need more.
+        const gate = { slice, corrections: withCorrections && !filters.stock ? correctionCandidates(q.tokens) : [] };
+        const found = await readMatches(db, { text: t, filters, page: pageSpec, facets: input.facets, gate });
+        const est = found.estimate ?? { n: 0, filtered: 0 };
+        if (est.n <= slice.maxMatches) {
+          return {
+            rows: found.rows,
+            facetRows: input.facets ? found.facetRows : null,
+            window: null,
+            pageWindow: null,
+            textMatched: est.n > 0 ? true : filters.stock ? null : false,
+            corrections: est.n === 0 && !filters.stock ? found.corrections : undefined,
+          };
+        }
+        scope = await candidateWindow(db, where, filtered, options.broadMatch);
       } else scope = await candidateWindow(db, where, filtered, options.broadMatch);
     }
     const window = scope.window;
     // Counted exactly just now and nothing matched: the statements below would find nothing either.
-    if (scope.exact && scope.estimatedMatches === 0) return { rows: [], facetRows: input.facets ? [] : null, window, pageWindow: null, noMatch: filters.stock === undefined };
+    if (scope.exact && scope.estimatedMatches === 0) {
+      return { rows: [], facetRows: input.facets ? [] : null, window, pageWindow: null, textMatched: filters.stock === undefined ? false : null };
+    }
     // A window, or few matches, keeps a statement far below jit_above_cost: no transaction to turn JIT off.
-    const few = scope.estimatedMatches !== null && scope.estimatedMatches <= jitFreeMatches;
+    const few = small || (scope.estimatedMatches !== null && scope.estimatedMatches <= jitFreeMatches);
     const maybeWithoutJit = <T>(bounded: boolean, run: (tx: Database) => Promise<T>): Promise<T> => (bounded || few ? run(db) : withoutJit(db, run));
     if (t && input.facets && (relevance || !window)) {
       // Text and facets: one pass over the matches ranks, pages and counts (the heavy part once).
-      const mPlan = sortPlan(input, { ...t, rank: sql`p.rank` });
-      const all = await maybeWithoutJit(window !== null, (tx) => fetchFacets(tx, t, filters, { plan: mPlan, cursor, limit: input.limit }, window));
-      const rows = await fetchRowsById(db, all.filter((r) => r.facet === 'i'), mPlan);
-      return { rows, facetRows: all.filter((r) => r.facet !== 'i'), window, pageWindow: window, noMatch: false };
+      const found = await maybeWithoutJit(window !== null, (tx) => readMatches(tx, { text: t, filters, page: pageSpec, facets: true, window }));
+      return { rows: found.rows, facetRows: found.facetRows, window, pageWindow: window, textMatched: null };
     }
     const pageWindow = relevance ? window : null;
     const [rows, facetRows] = await Promise.all([
@@ -567,19 +714,19 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
         : fetchPage(db, t, filters, plan, cursor, input.limit),
       input.facets ? facetsFor(t, window, few) : Promise.resolve(null),
     ]);
-    return { rows, facetRows, window, pageWindow, noMatch: false };
+    return { rows, facetRows, window, pageWindow, textMatched: null };
   };
 
-  let result = await run(text);
+  const matchesAtAll = async (r: RunResult, t: TextMatch) => r.textMatched ?? (await textMatches(db, t));
+  let result = await run(text, true);
   // Nothing found for the words as typed (not merely filtered away): correct typos, then try fuzzy names.
-  // (`noMatch`: the run already counted the words, without filters, and found nothing.)
-  if (text && result.rows.length === 0 && q.tokens.length > 0 && (result.noMatch || !(await textMatches(db, text)))) {
-    const corrected = await correctTokens(db, q.tokens);
+  if (text && result.rows.length === 0 && q.tokens.length > 0 && !(await matchesAtAll(result, text))) {
+    const corrected = result.corrections ? applyCorrections(q.tokens, result.corrections) : await correctTokens(db, q.tokens);
     if (corrected) {
       text = prefixMatch(corrected, 'corrected', corrected.join(' '));
       result = await run(text);
     }
-    if (!corrected || (result.rows.length === 0 && (result.noMatch || !(await textMatches(db, text))))) {
+    if (!corrected || (result.rows.length === 0 && !(await matchesAtAll(result, text)))) {
       text = fuzzyMatch(q);
       result = await run(text);
     }
