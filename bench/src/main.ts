@@ -11,6 +11,7 @@ import { parseOptions } from './options.ts';
 import { type CpuProfile, summarizeProfile } from './profile.ts';
 import { chartInput, evaluateTargets, renderMarkdown } from './report.ts';
 import { runSuite } from './run-suite.ts';
+import { runSearchBench } from './search/search-bench.ts';
 import { renderChart } from './svg.ts';
 import type { BenchResults, RateLimiterResult, StampedeResult, SuiteRun } from './types.ts';
 
@@ -62,6 +63,13 @@ async function main(): Promise<void> {
     });
     runs.push(lite.run);
     notes.push(...lite.notes);
+  }
+
+  if (options.search) {
+    const search = await runSearchBench({ sizes: options.search, iterations: options.quick ? 5 : 15, outDir: options.write ? path.join(resultsDir, 'search') : null, log });
+    for (const size of search.sizes) {
+      for (const x of size.shapes) notes.push(`catalog.search, ${size.products.toLocaleString('en-US')} products, ${x.shape}: p50 ${x.p50} ms, p95 ${x.p95} ms, ${x.cpuMsMean} ms CPU/request (createCaller, uncached; bench/src/search)`);
+    }
   }
 
   const results: BenchResults = {

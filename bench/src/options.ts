@@ -21,6 +21,8 @@ export interface BenchOptions {
   write: boolean;
   /** Only these styles (`--styles=trpc,rest`), e.g. to profile one adapter alone. */
   styles?: Style[];
+  /** catalog.search latency (bench/src/search/search-bench.ts) at these catalog sizes; null = skip. */
+  search: number[] | null;
 }
 
 const STYLES: Style[] = ['bare', 'caller', 'trpc-standalone', 'trpc', 'rest', 'soap11', 'soap12'];
@@ -38,9 +40,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const values = new Map(
     argv.filter((a) => a.startsWith('--') && a.includes('=')).map((a) => [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] as const),
   );
-  const known = new Set(['--quick', '--profile', '--no-pglite', '--no-write', '--no-stampede']);
+  const known = new Set(['--quick', '--profile', '--no-pglite', '--no-write', '--no-stampede', '--search', '--no-search']);
   for (const f of flags) if (!known.has(f)) throw new Error(`Unknown flag ${f} (known: ${[...known].join(', ')}, --duration=s, --connections=n, --products=n, --only=a,b)`);
-  for (const k of values.keys()) if (!['duration', 'rounds', 'connections', 'products', 'only', 'styles', 'log-level'].includes(k)) throw new Error(`Unknown option --${k}`);
+  for (const k of values.keys()) if (!['duration', 'rounds', 'connections', 'products', 'only', 'styles', 'log-level', 'search'].includes(k)) throw new Error(`Unknown option --${k}`);
   const quick = flags.has('--quick');
   const num = (key: string, fallback: number) => {
     const raw = values.get(key);
@@ -53,6 +55,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   for (const s of only ?? []) if (!FULL_SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario "${s}" (${FULL_SCENARIOS.join(', ')})`);
   const styles = values.get('styles')?.split(',').map((s) => s.trim()) as Style[] | undefined;
   for (const s of styles ?? []) if (!STYLES.includes(s)) throw new Error(`--styles: unknown style "${s}" (${STYLES.join(', ')})`);
+  // Search latency: 10k products in a full run (or with --search), other sizes with --search=10000,100000.
+  const search = values.get('search')?.split(',').map((n) => Number(n.replace(/_/g, '')));
+  if (search?.some((n) => !Number.isInteger(n) || n < 100)) throw new Error('--search: comma-separated catalog sizes ≥ 100');
   const scenarios = only ?? (quick ? (['product-cached'] as ScenarioId[]) : FULL_SCENARIOS);
   return {
     quick,
@@ -71,5 +76,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     logLevel: values.get('log-level') ?? 'warn',
     write: !flags.has('--no-write'),
     ...(styles ? { styles } : {}),
+    search: search ?? (flags.has('--search') || (!quick && !flags.has('--no-search')) ? [10_000] : null),
   };
 }
