@@ -8,6 +8,7 @@ import {
   createRateLimiter,
   createRedisNonceStore,
   createTwoTierCache,
+  createCoalescingStore,
   createUpstashStore,
   IoredisUpstashAdapter,
   type RateLimiter,
@@ -161,13 +162,14 @@ function createRateLimitStore(config: ApiConfig, redis: Redis | undefined): Rate
       enableTelemetry: false,
       signal: () => AbortSignal.timeout(config.redisTimeoutMs),
     });
-    return createUpstashStore({ kind: 'upstash', redis: client, prefix, policies: config.rateLimits, timeoutMs: config.redisTimeoutMs });
+    return createCoalescingStore(createUpstashStore({ kind: 'upstash', redis: client, prefix, policies: config.rateLimits, timeoutMs: config.redisTimeoutMs }));
   }
   if (redis) {
     // The adapter implements the evalsha/eval slice of @upstash/redis that the limiter calls. ioredis'
     // commandTimeout already bounds every call, so the library's per-call race timer is switched off.
     const adapter = new IoredisUpstashAdapter(redis) as unknown as UpstashRedisLike;
-    return createUpstashStore({ kind: 'redis', redis: adapter, prefix, policies: config.rateLimits, timeoutMs: 0 });
+    // Concurrent checks of one identifier share one EVALSHA (packages/core/src/ratelimit/coalescing-store.ts).
+    return createCoalescingStore(createUpstashStore({ kind: 'redis', redis: adapter, prefix, policies: config.rateLimits, timeoutMs: 0 }));
   }
   return createMemoryRateLimitStore(config.rateLimits);
 }

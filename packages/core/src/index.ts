@@ -25,6 +25,7 @@ export { createRateLimiter, defaultRateLimitPolicies, parseTierPolicy } from './
 export type { RateLimiterOptions } from './ratelimit/limiter.ts';
 export { createMemoryRateLimitStore } from './ratelimit/memory-store.ts';
 export { createUpstashStore, RateLimitStoreError } from './ratelimit/upstash-store.ts';
+export { createCoalescingStore } from './ratelimit/coalescing-store.ts';
 export type { UpstashRedisLike } from './ratelimit/upstash-store.ts';
 export { IoredisUpstashAdapter, stripShebang } from './ratelimit/ioredis-adapter.ts';
 export type {
