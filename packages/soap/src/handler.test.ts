@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { initTRPC } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createSoapHandler } from './handler.ts';
 import { compileDecoder } from './internal/codec.ts';
 import { collectOperations } from './internal/operations.ts';
@@ -301,8 +303,8 @@ describe('context, middlewares, hooks and limits', () => {
     }
   });
 
-  it('aborts the procedure signal when the client disconnects', async () => {
-    const local = await startTestServer();
+  it('with abortOnDisconnect, aborts the procedure signal when the client disconnects', async () => {
+    const local = await startTestServer({ abortOnDisconnect: true });
     try {
       const started = new Promise<void>((resolve) => {
         local.store.onHoldStarted = resolve;
@@ -319,6 +321,42 @@ describe('context, middlewares, hooks and limits', () => {
       await aborted;
     } finally {
       await local.close();
+    }
+  });
+
+  it('by default passes no signal and leaves no close listener behind', async () => {
+    const t = initTRPC.meta<SoapProcedureMeta>().create();
+    const router = t.router({
+      probe: t.procedure
+        .meta({ soap: { operation: 'Probe' } })
+        .output(z.object({ hasSignal: z.boolean() }))
+        .query(({ signal }) => ({ hasSignal: signal !== undefined })),
+    });
+    const closeListeners: number[] = [];
+    const soap = createSoapHandler({ router, namespace: NS, serviceName: 'S', createContext: () => ({}) });
+    const local = createServer((req, res) => {
+      void soap(req, res).then(() => closeListeners.push(res.listenerCount('close')));
+    });
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = local.address() as AddressInfo;
+      const r = await postSoap(`http://127.0.0.1:${port}/soap`, envelope('1.1', '<t:Probe/>'));
+      expect(r.status).toBe(200);
+      expect(r.text).toContain('<tns:hasSignal>false</tns:hasSignal>');
+      expect(closeListeners).toHaveLength(1);
+      // node:http's own listeners only; none from the adapter.
+      const baseline = closeListeners[0]!;
+      const withAbort = createSoapHandler({ router, namespace: NS, serviceName: 'S', createContext: () => ({}), abortOnDisconnect: true });
+      local.removeAllListeners('request');
+      local.on('request', (req, res) => {
+        void withAbort(req, res).then(() => closeListeners.push(res.listenerCount('close')));
+      });
+      const r2 = await postSoap(`http://127.0.0.1:${port}/soap`, envelope('1.1', '<t:Probe/>'));
+      expect(r2.text).toContain('<tns:hasSignal>true</tns:hasSignal>');
+      expect(closeListeners[1]).toBe(baseline);
+    } finally {
+      local.closeAllConnections();
+      await new Promise<void>((resolve) => local.close(() => resolve()));
     }
   });
 

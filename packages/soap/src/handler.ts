@@ -89,6 +89,7 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
   if (!isNcName(serviceName)) throw new Error(`serviceName '${serviceName}' is not a valid XML name`);
   if (namespace.trim() === '') throw new Error('namespace must be a non-empty URI');
   const getRequestId = options.getRequestId ?? defaultRequestId;
+  const abortOnDisconnect = options.abortOnDisconnect ?? false;
   const operations = collectOperations(options.router);
   const operationList = [...operations.values()];
   const actions = new Map(operationList.map((op) => [op.name, soapActionOf(namespace, op.name)]));
@@ -158,12 +159,18 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
         version,
         security,
       });
-      // Lets a long-running procedure stop when the client goes away.
-      const abort = new AbortController();
-      const onClose = (): void => {
-        if (!res.writableFinished) abort.abort();
-      };
-      res.once('close', onClose);
+      // Opt-in: lets a long-running procedure stop when the client goes away. Off by default
+      // because an AbortSignal and a close listener per request are a measurable share of a cheap call.
+      let signal: AbortSignal | undefined;
+      let onClose: (() => void) | undefined;
+      if (abortOnDisconnect) {
+        const abort = new AbortController();
+        signal = abort.signal;
+        onClose = (): void => {
+          if (!res.writableFinished) abort.abort();
+        };
+        res.once('close', onClose);
+      }
       let output: unknown;
       try {
         output = await operation.procedure({
@@ -171,11 +178,11 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
           path: operation.path,
           getRawInput: async () => input,
           type: operation.type,
-          signal: abort.signal,
+          signal,
           batchIndex: 0,
         });
       } finally {
-        res.off('close', onClose);
+        if (onClose) res.off('close', onClose);
       }
       const out = [version === '1.1' ? open11 : open12, `<tns:${operation.name}Response>`];
       operation.encode(output, out);

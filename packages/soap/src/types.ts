@@ -86,6 +86,12 @@ export interface SoapHandlerOptions<TRouter extends AnyTRPCRouter = AnyTRPCRoute
   /** Honour `X-Forwarded-Proto` / `X-Forwarded-Host` when deriving the WSDL address. */
   trustProxy?: boolean;
   onError?: (opts: SoapErrorHookOptions) => void;
+  /**
+   * Pass procedures an AbortSignal that aborts when the client disconnects before the response.
+   * Default false (`signal` is undefined): a signal and a close listener per request cost ~4% of a
+   * cached read.
+   */
+  abortOnDisconnect?: boolean;
 }
 
 /** Field-level validation message carried in a fault's detail. */
