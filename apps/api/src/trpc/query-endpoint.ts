@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compileProcedureCall, type ProcedureCall } from '@triport/procedure-call';
 import { type AnyTRPCProcedure, type AnyTRPCRouter, getTRPCErrorFromUnknown, type TRPCError } from '@trpc/server';
 import {
   getErrorShape,
@@ -18,7 +19,7 @@ export interface QueryEndpointOptions<TReq extends IncomingMessage, TRes extends
 /** One call of a batch, resolved before any procedure runs. */
 interface Call {
   path: string;
-  procedure: AnyTRPCProcedure;
+  procedure: ProcedureCall;
   input: unknown;
 }
 
@@ -41,7 +42,11 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
   onError,
   maxBatchSize,
 }: QueryEndpointOptions<TReq, TRes, TContext>) {
-  const procedures = router._def.procedures as Record<string, AnyTRPCProcedure | undefined>;
+  // Queries only: anything else goes to the stock handler.
+  const queries = new Map<string, ProcedureCall>();
+  for (const [name, procedure] of Object.entries(router._def.procedures as Record<string, AnyTRPCProcedure>)) {
+    if (procedure._def.type === 'query') queries.set(name, compileProcedureCall(procedure));
+  }
   const config = router._def._config;
 
   function resolveCalls(path: string, search: URLSearchParams, batch: boolean): Call[] | undefined {
@@ -65,8 +70,8 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
     const calls: Call[] = [];
     for (let index = 0; index < paths.length; index += 1) {
       const name = paths[index]!;
-      const procedure = Object.hasOwn(procedures, name) ? procedures[name] : undefined;
-      if (procedure?._def.type !== 'query') return undefined;
+      const procedure = queries.get(name);
+      if (!procedure) return undefined;
       const input = batch ? (inputs as Record<string, unknown> | undefined)?.[index] : inputs;
       calls.push({ path: name, procedure, input: input === undefined ? undefined : config.transformer.input.deserialize(input) });
     }

@@ -1,3 +1,4 @@
+import { compileProcedureCall, type ProcedureCall } from '@triport/procedure-call';
 import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import type { RestMethod, RestProcedureMeta, RestRouteMeta } from '../types.ts';
 import { buildCoercer, type Coercer } from './query.ts';
@@ -7,19 +8,11 @@ const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DE
 /** Methods whose input comes from the query string rather than a body. */
 export const QUERY_METHODS: ReadonlySet<string> = new Set(['GET', 'DELETE']);
 
-/** Calls a procedure the way tRPC's own caller does (middlewares, input and output parsers run). */
-type ProcedureFn = (opts: {
-  ctx: unknown;
-  getRawInput: () => Promise<unknown>;
-  path: string;
-  type: 'query' | 'mutation';
-  signal: AbortSignal | undefined;
-  batchIndex: number;
-}) => Promise<unknown>;
 
 export interface CompiledRoute {
   procedurePath: string;
-  call: ProcedureFn;
+  /** Runs the procedure the way tRPC's own caller does (middlewares, input and output parsers). */
+  call: ProcedureCall;
   type: 'query' | 'mutation';
   meta: RestProcedureMeta;
   rest: RestRouteMeta;
@@ -112,7 +105,7 @@ function compileRoute(procedurePath: string, procedure: AnyTRPCProcedure): Compi
   }
   return {
     procedurePath,
-    call: procedure as unknown as ProcedureFn,
+    call: compileProcedureCall(procedure),
     type: def.type as 'query' | 'mutation',
     meta: meta!,
     rest,

@@ -1,3 +1,4 @@
+import { compileProcedureCall, type ProcedureCall } from '@triport/procedure-call';
 import type { AnyTRPCProcedure, AnyTRPCRouter } from '@trpc/server';
 import { z } from 'zod';
 import type { SoapProcedureMeta } from '../types.ts';
@@ -10,7 +11,8 @@ export interface SoapOperation {
   name: string;
   /** tRPC path, e.g. `notes.get`. */
   path: string;
-  procedure: AnyTRPCProcedure;
+  /** Runs the procedure (middlewares and parsers included). */
+  procedure: ProcedureCall;
   type: 'query' | 'mutation';
   meta: SoapProcedureMeta;
   summary: string | undefined;
@@ -79,7 +81,7 @@ export function collectOperations(router: AnyTRPCRouter): Map<string, SoapOperat
     operations.set(name, {
       name,
       path,
-      procedure,
+      procedure: compileProcedureCall(procedure),
       type: def.type,
       meta,
       summary: soap.summary,

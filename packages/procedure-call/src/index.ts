@@ -1,0 +1,2 @@
+export { compileProcedureCall } from './compile-procedure-call.ts';
+export type { ProcedureCall, ProcedureCallOptions } from './compile-procedure-call.ts';
