@@ -32,6 +32,8 @@ export interface SearchBenchOptions {
   /** Where to write search-latency.json/.md; null = do not write. */
   outDir?: string | null;
   log?: (line: string) => void;
+  /** Only these shapes (default: all). */
+  shapes?: SearchShape[];
 }
 
 export interface ShapeStats {
@@ -193,7 +195,7 @@ export async function runSearchBench(options: SearchBenchOptions = {}): Promise<
         await handle.db.execute(sql`VACUUM ANALYZE products`);
         const caller = createCaller(internalContext({ db: handle.db, cache: benchCache() }));
         const shapes: ShapeStats[] = [];
-        for (const shape of searchShapes) {
+        for (const shape of options.shapes ?? searchShapes) {
           const runs = await Promise.all(queryMix[shape].map((c) => timeCase(caller, c)));
           for (const run of runs) await run(); // warm-up: caches of Postgres, the tree, the facet cube
           const samples: number[] = [];
@@ -279,12 +281,15 @@ async function main(): Promise<void> {
       iterations: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
+      shapes: { type: 'string' },
     },
   });
   const sizes = values.sizes?.split(',').map((s) => Number(s.replace(/_/g, '')));
   if (sizes?.some((n) => !Number.isInteger(n) || n < 100)) throw new Error('--sizes: comma-separated integers ≥ 100');
   const iterations = values.iterations ? Number(values.iterations) : undefined;
-  const result = await runSearchBench({ sizes, iterations, keep: values.keep, outDir: values['no-write'] ? null : undefined });
+  const shapes = values.shapes?.split(',') as SearchShape[] | undefined;
+  if (shapes?.some((s) => !searchShapes.includes(s))) throw new Error(`--shapes: any of ${searchShapes.join(', ')}`);
+  const result = await runSearchBench({ sizes, iterations, keep: values.keep, outDir: values['no-write'] ? null : undefined, ...(shapes ? { shapes } : {}) });
   process.stdout.write(toMarkdown(result));
 }
 

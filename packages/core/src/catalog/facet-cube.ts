@@ -72,32 +72,103 @@ export interface CubeFilters {
   inStock: boolean;
 }
 
-/** Facet rows in the same shape as the SQL path: ('c' | 'b' | 'p' | 'r' | 't', key, n). */
+/** The cube as columns, built once per cube object: the per-request pass reads typed arrays. */
+interface CubeColumns {
+  category: Int32Array;
+  brand: Int32Array;
+  band: Int32Array;
+  floor: Int32Array;
+  inStock: Uint8Array;
+  n: Float64Array;
+  /** Largest category id, band and rating floor (sizes of the count arrays). */
+  maxCategory: number;
+  maxBand: number;
+  maxFloor: number;
+  size: number;
+}
+
+const columnsOf = new WeakMap<FacetCube, CubeColumns>();
+
+function cubeColumns(cube: FacetCube): CubeColumns {
+  const cached = columnsOf.get(cube);
+  if (cached) return cached;
+  const len = cube.rows.length;
+  const c: CubeColumns = {
+    category: new Int32Array(len),
+    brand: new Int32Array(len),
+    band: new Int32Array(len),
+    floor: new Int32Array(len),
+    inStock: new Uint8Array(len),
+    n: new Float64Array(len),
+    maxCategory: 0,
+    maxBand: 0,
+    maxFloor: 0,
+    size: 0,
+  };
+  cube.rows.forEach(([categoryId, brand, band, floor, inStock, n], i) => {
+    c.category[i] = categoryId;
+    c.brand[i] = brand;
+    c.band[i] = band;
+    c.floor[i] = floor;
+    c.inStock[i] = inStock;
+    c.n[i] = n;
+    c.maxCategory = Math.max(c.maxCategory, categoryId);
+    c.maxBand = Math.max(c.maxBand, band);
+    c.maxFloor = Math.max(c.maxFloor, floor);
+    c.size += n;
+  });
+  columnsOf.set(cube, c);
+  return c;
+}
+
+/** Products counted in the cube (the catalog size when it was loaded). */
+export function cubeProducts(cube: FacetCube): number {
+  return cubeColumns(cube).size;
+}
+
+/**
+ * Facet rows in the same shape as the SQL path: ('c' | 'b' | 'p' | 'r' | 't', key, n). One pass over
+ * the cube's columns (at 10k products the cube has about as many rows as products: ~0.5 ms as objects
+ * and maps, a fraction of that as typed arrays).
+ */
 export function cubeFacetRows(cube: FacetCube, f: CubeFilters): Array<{ facet: 'c' | 'b' | 'p' | 'r' | 't'; key: string; n: number }> {
-  const byCategory = new Map<number, number>();
-  const byBrand = new Map<number, number>();
-  const byBand = new Map<number, number>();
-  const byFloor = new Map<number, number>();
+  const c = cubeColumns(cube);
+  const byCategory = new Float64Array(c.maxCategory + 1);
+  const byBrand = new Float64Array(cube.brands.length);
+  const byBand = new Float64Array(c.maxBand + 1);
+  const byFloor = new Float64Array(c.maxFloor + 1);
   let total = 0;
-  const brandOk = f.brands ? cube.brands.map((b) => f.brands?.has(b) ?? true) : null;
-  const add = (m: Map<number, number>, k: number, n: number) => m.set(k, (m.get(k) ?? 0) + n);
-  for (const [categoryId, brand, band, floor, inStock, n] of cube.rows) {
-    if (f.inStock && !inStock) continue;
-    const cat = f.categoryIds === null || f.categoryIds.has(categoryId);
-    const br = brandOk === null || brandOk[brand] === true;
-    const pr = band >= f.bandRange[0] && band <= f.bandRange[1];
+  const brandOk = f.brands ? Uint8Array.from(cube.brands, (b) => (f.brands?.has(b) ? 1 : 0)) : null;
+  const categoryOk = new Uint8Array(c.maxCategory + 1);
+  if (f.categoryIds) for (const id of f.categoryIds) if (id <= c.maxCategory) categoryOk[id] = 1;
+  const [lo, hi] = f.bandRange;
+  for (let i = 0; i < c.n.length; i++) {
+    if (f.inStock && c.inStock[i] === 0) continue;
+    const categoryId = c.category[i] as number;
+    const brand = c.brand[i] as number;
+    const band = c.band[i] as number;
+    const floor = c.floor[i] as number;
+    const n = c.n[i] as number;
+    const cat = f.categoryIds === null || categoryOk[categoryId] === 1;
+    const br = brandOk === null || brandOk[brand] === 1;
+    const pr = band >= lo && band <= hi;
     const ra = floor >= f.minRating;
-    if (br && pr && ra) add(byCategory, categoryId, n);
-    if (cat && pr && ra) add(byBrand, brand, n);
-    if (cat && br && ra) add(byBand, band, n);
-    if (cat && br && pr) add(byFloor, floor, n);
+    if (br && pr && ra) byCategory[categoryId] = (byCategory[categoryId] ?? 0) + n;
+    if (cat && pr && ra) byBrand[brand] = (byBrand[brand] ?? 0) + n;
+    if (cat && br && ra) byBand[band] = (byBand[band] ?? 0) + n;
+    if (cat && br && pr) byFloor[floor] = (byFloor[floor] ?? 0) + n;
     if (cat && br && pr && ra) total += n;
   }
   const rows: Array<{ facet: 'c' | 'b' | 'p' | 'r' | 't'; key: string; n: number }> = [];
-  for (const [k, n] of byCategory) rows.push({ facet: 'c', key: String(k), n });
-  for (const [k, n] of byBrand) rows.push({ facet: 'b', key: cube.brands[k] as string, n });
-  for (const [k, n] of byBand) rows.push({ facet: 'p', key: String(k), n });
-  for (const [k, n] of byFloor) rows.push({ facet: 'r', key: String(k), n });
+  const emit = (facet: 'c' | 'b' | 'p' | 'r', counts: Float64Array, key: (k: number) => string) => {
+    counts.forEach((n, k) => {
+      if (n > 0) rows.push({ facet, key: key(k), n });
+    });
+  };
+  emit('c', byCategory, String);
+  emit('b', byBrand, (k) => cube.brands[k] as string);
+  emit('p', byBand, String);
+  emit('r', byFloor, String);
   rows.push({ facet: 't', key: '', n: total });
   return rows;
 }

@@ -207,6 +207,31 @@ describe.each(testDrivers)('catalog search on %s', (_driver, create) => {
     expect(whole.facets!.categories.reduce((s, c) => s + c.count, 0)).toBe(whole.total);
   });
 
+  it('counts the listed categories exactly when only their part of the catalog is read (a leaf: its siblings)', async () => {
+    // Off the cube's edges, so the counts come from SQL, which reads only the listed categories' subtrees.
+    for (const base of [
+      { category: 'headphones', minPrice: 1_234, maxPrice: 43_210 },
+      { category: 'electronics', minPrice: 1_234, minRating: 2.5 },
+      { q: 'wireless', category: 'speakers', minPrice: 1_234 },
+    ]) {
+      const r = await caller.catalog.search(base);
+      expect(r.countsApproximate, base.category).toBe(false);
+      const listed = r.facets!.categories;
+      expect(listed.length, base.category).toBeGreaterThan(1);
+      for (const c of listed) expect(c.count, `${base.category} → ${c.value}`).toBe((await all({ ...base, category: c.value })).length);
+    }
+    // A broad word whose narrow filter widens the window to the whole catalog: the exact statement
+    // without the small-catalog count (it reads the listed subtrees only) gives the same page and facets.
+    const tree = await loadCategoryTree(t.db);
+    const input = searchInputSchema.parse({ q: 'headphones', category: 'earbuds', minRating: 2 });
+    const gated = await searchProducts(t.db, tree, input);
+    const widened = await searchProducts(t.db, tree, input, { broadMatch: { threshold: 5, minFiltered: 1_000_000 } });
+    expect(widened.countsApproximate).toBe(false);
+    expect(widened.facets!.categories.length).toBeGreaterThan(1);
+    expect(widened.facets).toEqual(gated.facets);
+    expect(widened.items.map((i) => i.id)).toEqual(gated.items.map((i) => i.id));
+  });
+
   it('sorts by price, newest and rating, and by relevance without a query falls back to newest', async () => {
     const check = async (sort: 'price_asc' | 'price_desc' | 'newest' | 'rating' | 'relevance', key: (i: SearchOutput['items'][number]) => number | string, dir: 1 | -1) => {
       const items = await all({ category: 'computers', sort, limit: 37 });

@@ -9,8 +9,8 @@ import {
   type MatchScope,
   smallCatalog,
 } from './broad-match.ts';
-import { type CategoryTree, rollUp, subtreeIds } from './category-tree.ts';
-import { cubeBandRange, cubeFacetRows, type FacetCube, priceBandCase } from './facet-cube.ts';
+import { type CategoryNode, type CategoryTree, rollUp, subtreeIds } from './category-tree.ts';
+import { cubeBandRange, cubeFacetRows, cubeProducts, type FacetCube, priceBandCase } from './facet-cube.ts';
 import { highlightRanges, snippet } from './highlight.ts';
 import { type ParsedQuery, parseQuery, prefixQueryOf, shortPrefixLength } from './query-text.ts';
 import { type CursorKeyKind, decodeSearchCursor, encodeSearchCursor, type SearchCursor, searchFingerprint } from './search-cursor.ts';
@@ -32,6 +32,11 @@ interface Filters {
   category?: SQL;
   /** The selected category and its descendants (absent without a category filter). */
   categoryIds?: number[];
+  /**
+   * The categories whose counts the facet shows (`facetLevel`) with their descendants, plus the selected
+   * subtree: rows elsewhere can change no count on the page. Absent when that is every category.
+   */
+  facetScope?: number[];
   brand?: SQL;
   price?: SQL;
   rating?: SQL;
@@ -89,12 +94,25 @@ function fuzzyMatch(q: ParsedQuery): TextMatch {
   return { mode: 'fuzzy', where: sql`${text} <% p.name`, rank: sql`word_similarity(${text}, p.name)`, tokens: q.tokens, correctedQuery: null };
 }
 
+/** The categories the facet lists: the selected one's children, or its siblings for a leaf, or the departments. */
+function facetLevel(tree: CategoryTree, selected: CategoryNode | undefined): CategoryNode[] {
+  let level = tree.nodes.filter((n) => n.parentId === (selected?.id ?? null));
+  if (selected && level.length === 0) level = tree.nodes.filter((n) => n.parentId === selected.parentId);
+  return level;
+}
+
 function buildFilters(input: SearchInput, tree: CategoryTree): Filters {
   const f: Filters = {};
   if (input.category !== undefined) {
     const node = tree.bySlug.get(input.category);
     f.categoryIds = node ? subtreeIds(tree, node) : [];
     f.category = node ? sql`p.category_id IN (${sql.join(f.categoryIds.map((id) => sql`${id}::int`), sql`, `)})` : sql`false`;
+    const level = facetLevel(tree, node);
+    if (node && level[0]?.parentId != null) {
+      const scope = new Set(f.categoryIds);
+      for (const n of level) for (const id of subtreeIds(tree, n)) scope.add(id);
+      f.facetScope = [...scope].sort((a, b) => a - b);
+    }
   }
   if (input.brand?.length) f.brand = sql`p.brand IN (${sql.join([...new Set(input.brand)].map((b) => sql`${b}::text`), sql`, `)})`;
   const price: SQL[] = [];
@@ -109,6 +127,11 @@ function buildFilters(input: SearchInput, tree: CategoryTree): Filters {
 /** Rows of a broad match's candidate window (broad-match.ts). */
 function inWindow(window: CandidateWindow | null | undefined): SQL | undefined {
   return window ? sql`p.id >= ${window.fromId}::int` : undefined;
+}
+
+/** An int[] parameter as an array literal: one bound value, the same text for both drivers. */
+function intArray(ids: number[]): string {
+  return `{${ids.map((id) => Math.trunc(id)).join(',')}}`;
 }
 
 function and(parts: Array<SQL | undefined>): SQL {
@@ -244,13 +267,13 @@ async function fetchPage(
   }
   // Browsing several categories in a sort order: one ordered range per category on the
   // (category_id, sort key, id) indexes, merged, instead of walking the global sort index past every
-  // other category or sorting the whole department (bench/results/search-plans.md).
+  // other category or sorting the whole department (bench/results/search-plans.md). A lateral join
+  // over the ids is planned once whatever their number (a UNION ALL of one branch per category took
+  // 1–5 ms to plan for a department).
   const ids = filters.categoryIds;
   if (!text && ids && ids.length > 1) {
-    const branches = ids.map(
-      (id) => sql`(SELECT ${pageColumns} FROM products p WHERE ${and([sql`p.category_id = ${id}::int`, ...rest])} ORDER BY ${plan.orderBy} LIMIT ${limit + 1})`,
-    );
-    source = sql`(${sql.join(branches, sql` UNION ALL `)}) p`;
+    const range = sql`SELECT ${pageColumns} FROM products p WHERE ${and([sql`p.category_id = cat.id`, ...rest])} ORDER BY ${plan.orderBy} LIMIT ${limit + 1}`;
+    source = sql`(SELECT p.* FROM unnest(${intArray(ids)}::int[]) AS cat(id) CROSS JOIN LATERAL (${range}) p) p`;
     where = sql`true`;
   }
   return selectPage(db, source, where, plan, limit);
@@ -366,7 +389,7 @@ async function readMatches(db: Database, spec: MatchSpec): Promise<Matches> {
            ${flagged ? flag(f.price) : sql`true`} AS f_price, ${flagged ? flag(f.rating) : sql`true`} AS f_rating
            ${rankColumn}
     FROM products p
-    WHERE ${and([text?.where, f.stock, inWindow(spec.window), narrow])}
+    WHERE ${and([text?.where, f.stock, inWindow(spec.window), narrow, spec.facets && !gate && f.facetScope ? sql`p.category_id = ANY(${intArray(f.facetScope)}::int[])` : undefined])}
     ${gate ? sql`LIMIT ${gate.slice.maxMatches + 1}` : sql``})`);
   if (gate) {
     parts.push(sql`SELECT 'e'::text AS k, x.key, x.n, NULL::text AS sk, NULL::text AS doc
@@ -431,12 +454,14 @@ function pageRowsInOrder(items: MatchRow[], plan: SortPlan): PageRow[] {
     });
 }
 
-/** Built once: `toLocaleString` builds a formatter per call (~50 µs, 7 calls per facet response). */
+/** Built once: `toLocaleString` builds a formatter per call (~50 µs); the band labels are built once too. */
 const wholeDollars = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 function dollars(cents: number): string {
   return `$${wholeDollars.format(cents / 100)}`;
 }
+
+const priceBandLabels = priceBands.map(([min, max]) => (max === null ? `${dollars(min)} and up` : `${dollars(min)} – ${dollars(max)}`));
 
 /** `scale` > 1: counts of a candidate window, scaled up to estimates for the whole catalog. */
 function buildFacets(rows: FacetRow[], input: SearchInput, tree: CategoryTree, scale = 1): { total: number; facets: NonNullable<SearchOutput['facets']> } {
@@ -456,8 +481,7 @@ function buildFacets(rows: FacetRow[], input: SearchInput, tree: CategoryTree, s
 
   const totals = rollUp(tree, own);
   const selected = input.category === undefined ? undefined : tree.bySlug.get(input.category);
-  let level = tree.nodes.filter((n) => n.parentId === (selected?.id ?? null));
-  if (selected && level.length === 0) level = tree.nodes.filter((n) => n.parentId === selected.parentId);
+  const level = facetLevel(tree, selected);
   const categories: FacetValue[] = level
     .map((n) => ({ value: n.slug, label: n.name, count: totals.get(n.id) ?? 0, selected: n.id === selected?.id }))
     .filter((v) => v.count > 0 || v.selected);
@@ -469,7 +493,7 @@ function buildFacets(rows: FacetRow[], input: SearchInput, tree: CategoryTree, s
 
   const priceFacets: PriceBand[] = priceBands.map(([min, max], i) => ({
     value: `${min}-${max ?? ''}`,
-    label: max === null ? `${dollars(min)} and up` : `${dollars(min)} – ${dollars(max)}`,
+    label: priceBandLabels[i] as string,
     count: bands.get(i) ?? 0,
     selected: input.minPrice === min && (max === null ? input.maxPrice === undefined : input.maxPrice === max - 1),
     minPrice: min,
@@ -581,12 +605,6 @@ const jitFreeMatches = 5_000;
 /** Catalog size up to which a statement over every product stays below jit_above_cost (~60k cost for 20k rows). */
 const jitFreeProducts = 20_000;
 
-function cubeSize(cube: FacetCube): number {
-  let n = 0;
-  for (const row of cube.rows) n += row[5];
-  return n;
-}
-
 /** Band indexes covering [minPrice, maxPrice]. */
 function enclosingBands(input: SearchInput): [number, number] {
   const inBand = (cents: number) => priceBands.findIndex(([min, max]) => cents >= min && (max === null || cents < max));
@@ -634,7 +652,7 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
     if (!bandRange) {
       // Price or rating off the cube's edges: exact SQL on small catalogs; on large ones the enclosing
       // bands and rating step (counts can only be higher), flagged as approximate.
-      const size = cubeSize(cube);
+      const size = cubeProducts(cube);
       if (size <= (options.exactCountLimit ?? defaultExactCountLimit)) return (await exactFacets(t, size <= jitFreeProducts)).facetRows;
       bandRange = enclosingBands(input);
       approximate = true;
