@@ -6,7 +6,7 @@ import { readSecurityHeader } from './internal/headers.ts';
 import { endpointUrl, parseContentType, unquote } from './internal/http.ts';
 import { CONTENT_TYPE_11, CONTENT_TYPE_12, SOAP11_ENV, SOAP12_ENV, XSI } from './internal/namespaces.ts';
 import { type SoapOperation, collectOperations } from './internal/operations.ts';
-import { decodeUtf8, prescan } from './internal/prescan.ts';
+import { decodeUtf8 } from './internal/prescan.ts';
 import { readBody } from './internal/read-body.ts';
 import { SoapProtocolError } from './internal/soap-error.ts';
 import { type XmlElement, isBlank, parseXml } from './internal/xml-tree.ts';
@@ -143,8 +143,7 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
       const action = unquote(version === '1.1' ? (Array.isArray(headerAction) ? headerAction[0] : headerAction) : contentType.params.get('action'));
 
       const xml = decodeUtf8(await readBody(req, bodyLimits));
-      prescan(xml, scanLimits);
-      const { header, payload } = openEnvelope(parseXml(xml, scanLimits.maxDepth), version);
+      const { header, payload } = openEnvelope(parseXml(xml, scanLimits), version);
       const security = readSecurityHeader(header, version, namespace);
       operation = payload.ns === namespace ? operations.get(payload.local) : undefined;
       if (!operation) throw new SoapProtocolError('BAD_REQUEST', `Unknown operation '${payload.local}'`);

@@ -35,13 +35,18 @@ export function decodeUtf8(bytes: Uint8Array): string {
 /** Names that must never become object keys, whatever the prefix. */
 const DANGEROUS_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-function localPart(qname: string): string {
-  const colon = qname.indexOf(':');
-  return colon === -1 ? qname : qname.slice(colon + 1);
-}
+// XML 1.0 (5th ed.) name characters in the BMP, as fast-xml-parser's validator had them, without ':'
+// (namespaces: a QName is NCName or NCName:NCName), and without U+1680 and U+FEFF: JavaScript's `\\s`
+// and trim() count them as white space, so the parser would split a name where this scan does not.
+const NC_START =
+  'A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u167F\\u1681-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFEFE\\uFF00-\\uFFFD';
+const NC_CHAR = `${NC_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
+const QNAME = new RegExp(`^[${NC_START}][${NC_CHAR}]*(?::[${NC_START}][${NC_CHAR}]*)?$`);
 
 function checkName(qname: string, what: string): void {
-  if (DANGEROUS_NAMES.has(localPart(qname)) || DANGEROUS_NAMES.has(qname)) {
+  if (!QNAME.test(qname)) throw malformed(`Invalid ${what} name`);
+  const colon = qname.indexOf(':');
+  if (DANGEROUS_NAMES.has(colon === -1 ? qname : qname.slice(colon + 1))) {
     throw new SoapProtocolError('BAD_REQUEST', `Forbidden ${what} name`);
   }
 }
@@ -49,7 +54,6 @@ function checkName(qname: string, what: string): void {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters in a document
 const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const DECLARATION = /^<\?xml(\s[^?]*)?\?>/;
-const NAME_END = /[\s/>]/;
 
 function checkDeclaration(xml: string): number {
   // `<?xml-stylesheet ...?>` is a processing instruction, not the declaration.
@@ -66,87 +70,155 @@ function checkDeclaration(xml: string): number {
   return match[0].length;
 }
 
+/** XML white space: space, TAB, LF, CR (not the wider JavaScript `\s`). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+/** End of a name: white space, `/`, `>`, `=` or the end of the text. */
+function nameEnd(xml: string, from: number): number {
+  const length = xml.length;
+  let j = from;
+  for (; j < length; j += 1) {
+    const c = xml.charCodeAt(j);
+    if (c === 0x3e /* > */ || c === 0x2f /* / */ || c === 0x3d /* = */ || isSpace(c)) break;
+  }
+  return j;
+}
+
+function skipSpace(xml: string, from: number): number {
+  let j = from;
+  while (j < xml.length && isSpace(xml.charCodeAt(j))) j += 1;
+  return j;
+}
+
+/** Only XML white space between `from` and `to` (character data outside the root element). */
+function onlySpace(xml: string, from: number, to: number): boolean {
+  for (let j = from; j < to; j += 1) if (!isSpace(xml.charCodeAt(j))) return false;
+  return true;
+}
+
+/** Open element names; reused between calls (the scan is synchronous and never re-entered). */
+const openNames: string[] = [];
+/** Attribute names of the start tag being scanned, for the duplicate check. */
+const attrNames: string[] = [];
+
 /**
- * A linear pass over the text BEFORE the real parser sees it: refuses DTDs/entities declarations
+ * A linear well-formedness pass BEFORE the parser sees the text (fast-xml-parser's own parser does
+ * not check well-formedness: it would pair `<a>` with `</b>`). It refuses DTDs/entity declarations
  * (`<!DOCTYPE`, `<!ENTITY`, anything `<!` that is not a comment or CDATA), processing instructions
- * (SOAP forbids them), characters XML 1.0 forbids, dangerous element/attribute names, and enforces
- * the depth and element-count limits, so the parser never works on a hostile shape.
+ * (SOAP forbids them), characters XML 1.0 forbids, names that are not QNames or are dangerous as
+ * object keys, mismatched or unclosed tags, attributes without white space before them or without a
+ * quoted value, duplicate attributes, `<` in attribute values, text or a second element outside the
+ * root, and enforces the depth, element-count and attribute-count limits, so the parser only ever
+ * sees a well-formed document of a bounded shape. Entity references are checked when decoded
+ * (`decodeEntities`: only the five XML entities and character references to allowed code points).
  */
 export function prescan(xml: string, limits: ScanLimits): void {
   if (FORBIDDEN_CHAR.test(xml)) throw malformed('Message contains characters not allowed in XML 1.0');
   let i = checkDeclaration(xml);
   let depth = 0;
   let elements = 0;
+  let rootClosed = false;
+  let nextLt = -1;
   const length = xml.length;
-  for (;;) {
-    const lt = xml.indexOf('<', i);
-    if (lt === -1) break;
-    const next = xml.charCodeAt(lt + 1);
-    if (next === 0x21 /* ! */) {
-      if (xml.startsWith('<!--', lt)) {
-        const end = xml.indexOf('-->', lt + 4);
-        if (end === -1) throw malformed('Unterminated comment');
-        i = end + 3;
-      } else if (xml.startsWith('<![CDATA[', lt)) {
-        if (depth === 0) throw malformed('CDATA outside the root element');
-        const end = xml.indexOf(']]>', lt + 9);
-        if (end === -1) throw malformed('Unterminated CDATA section');
-        i = end + 3;
-      } else {
-        throw new SoapProtocolError('BAD_REQUEST', 'DTDs and entity declarations are not allowed');
-      }
-      continue;
-    }
-    if (next === 0x3f /* ? */) throw new SoapProtocolError('BAD_REQUEST', 'Processing instructions are not allowed');
-    if (next === 0x2f /* / */) {
-      depth -= 1;
-      if (depth < 0) throw malformed('Unbalanced end tag');
-      const gt = xml.indexOf('>', lt);
-      if (gt === -1) throw malformed('Unterminated end tag');
-      i = gt + 1;
-      continue;
-    }
-    // A start tag: name, then attributes (quoted values may contain '>' and '/').
-    elements += 1;
-    if (elements > limits.maxElements) throw new SoapProtocolError('PAYLOAD_TOO_LARGE', 'Too many elements');
-    let j = lt + 1;
-    while (j < length && !NAME_END.test(xml[j]!)) j += 1;
-    checkName(xml.slice(lt + 1, j), 'element');
-    let selfClosing = false;
-    let attributes = 0;
+  openNames.length = 0;
+  try {
     for (;;) {
-      while (j < length && /\s/.test(xml[j]!)) j += 1;
-      if (j >= length) throw malformed('Unterminated start tag');
-      const c = xml[j]!;
-      if (c === '>') break;
-      if (c === '/') {
-        if (xml[j + 1] !== '>') throw malformed('Malformed start tag');
-        selfClosing = true;
-        j += 1;
-        break;
+      const lt = xml.indexOf('<', i);
+      // Character data outside the root element may only be white space.
+      if (depth === 0 && !onlySpace(xml, i, lt === -1 ? length : lt)) throw malformed('Text outside the root element');
+      if (lt === -1) break;
+      const next = xml.charCodeAt(lt + 1);
+      if (next === 0x21 /* ! */) {
+        if (xml.startsWith('<!--', lt)) {
+          const end = xml.indexOf('-->', lt + 4);
+          if (end === -1) throw malformed('Unterminated comment');
+          i = end + 3;
+        } else if (xml.startsWith('<![CDATA[', lt)) {
+          if (depth === 0) throw malformed('CDATA outside the root element');
+          const end = xml.indexOf(']]>', lt + 9);
+          if (end === -1) throw malformed('Unterminated CDATA section');
+          i = end + 3;
+        } else {
+          throw new SoapProtocolError('BAD_REQUEST', 'DTDs and entity declarations are not allowed');
+        }
+        continue;
       }
-      attributes += 1;
-      if (attributes > MAX_ATTRIBUTES_PER_ELEMENT) throw new SoapProtocolError('BAD_REQUEST', 'Too many attributes on one element');
-      const nameStart = j;
-      while (j < length && !/[\s=/>]/.test(xml[j]!)) j += 1;
-      checkName(xml.slice(nameStart, j), 'attribute');
-      while (j < length && /\s/.test(xml[j]!)) j += 1;
-      if (xml[j] !== '=') throw malformed('Malformed attribute');
-      j += 1;
-      while (j < length && /\s/.test(xml[j]!)) j += 1;
-      const quote = xml[j];
-      if (quote !== '"' && quote !== "'") throw malformed('Unquoted attribute value');
-      const close = xml.indexOf(quote, j + 1);
-      if (close === -1) throw malformed('Unterminated attribute value');
-      j = close + 1;
+      if (next === 0x3f /* ? */) throw new SoapProtocolError('BAD_REQUEST', 'Processing instructions are not allowed');
+      if (next === 0x2f /* / */) {
+        // An end tag: the name of the innermost open element, optional white space, '>'.
+        if (depth === 0) throw malformed('Unbalanced end tag');
+        const name = openNames[depth - 1]!;
+        const nameStart = lt + 2;
+        if (!xml.startsWith(name, nameStart)) throw malformed('Mismatched end tag');
+        const gt = skipSpace(xml, nameStart + name.length);
+        if (xml.charCodeAt(gt) !== 0x3e /* > */) throw malformed('Mismatched end tag');
+        depth -= 1;
+        if (depth === 0) rootClosed = true;
+        i = gt + 1;
+        continue;
+      }
+      // A start tag: name, then attributes (quoted values may contain '>' and '/').
+      if (rootClosed) throw malformed('More than one root element');
+      elements += 1;
+      if (elements > limits.maxElements) throw new SoapProtocolError('PAYLOAD_TOO_LARGE', 'Too many elements');
+      let j = nameEnd(xml, lt + 1);
+      const name = xml.slice(lt + 1, j);
+      checkName(name, 'element');
+      let selfClosing = false;
+      let attributes = 0;
+      for (;;) {
+        const before = j;
+        j = skipSpace(xml, j);
+        if (j >= length) throw malformed('Unterminated start tag');
+        const c = xml.charCodeAt(j);
+        if (c === 0x3e /* > */) break;
+        if (c === 0x2f /* / */) {
+          if (xml.charCodeAt(j + 1) !== 0x3e) throw malformed('Malformed start tag');
+          selfClosing = true;
+          j += 1;
+          break;
+        }
+        if (j === before) throw malformed('Attributes must be separated by white space');
+        attributes += 1;
+        if (attributes > MAX_ATTRIBUTES_PER_ELEMENT) throw new SoapProtocolError('BAD_REQUEST', 'Too many attributes on one element');
+        const nameStart = j;
+        j = nameEnd(xml, j);
+        const attrName = xml.slice(nameStart, j);
+        checkName(attrName, 'attribute');
+        if (attributes === 1) attrNames.length = 0;
+        else if (attrNames.includes(attrName)) throw malformed('Duplicate attribute');
+        attrNames.push(attrName);
+        j = skipSpace(xml, j);
+        if (xml.charCodeAt(j) !== 0x3d /* = */) throw malformed('Malformed attribute');
+        j = skipSpace(xml, j + 1);
+        const quote = xml[j];
+        if (quote !== '"' && quote !== "'") throw malformed('Unquoted attribute value');
+        const close = xml.indexOf(quote, j + 1);
+        if (close === -1) throw malformed('Unterminated attribute value');
+        // The next '<' only moves forward, so this stays linear however many attributes there are.
+        if (nextLt <= j) {
+          nextLt = xml.indexOf('<', j + 1);
+          if (nextLt === -1) nextLt = length;
+        }
+        if (nextLt < close) throw malformed("'<' in an attribute value");
+        j = close + 1;
+      }
+      i = j + 1;
+      if (selfClosing) {
+        if (depth + 1 > limits.maxDepth) throw new SoapProtocolError('BAD_REQUEST', 'Message nested too deeply');
+        if (depth === 0) rootClosed = true;
+      } else {
+        depth += 1;
+        if (depth > limits.maxDepth) throw new SoapProtocolError('BAD_REQUEST', 'Message nested too deeply');
+        openNames[depth - 1] = name;
+      }
     }
-    i = j + 1;
-    if (!selfClosing) {
-      depth += 1;
-      if (depth > limits.maxDepth) throw new SoapProtocolError('BAD_REQUEST', 'Message nested too deeply');
-    } else if (depth + 1 > limits.maxDepth) {
-      throw new SoapProtocolError('BAD_REQUEST', 'Message nested too deeply');
-    }
+  } finally {
+    // Don't keep (slices of) a request alive until the next one.
+    openNames.length = 0;
+    attrNames.length = 0;
   }
   if (elements === 0) throw malformed('Request body is not an XML document');
   if (depth !== 0) throw malformed('Unclosed element');

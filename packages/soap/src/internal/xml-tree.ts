@@ -1,5 +1,6 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { XML_NS } from './namespaces.ts';
+import { type ScanLimits, prescan } from './prescan.ts';
 import { SoapProtocolError } from './soap-error.ts';
 
 /** A parsed element with its namespace resolved from the xmlns declarations in scope. */
@@ -7,7 +8,7 @@ export interface XmlElement {
   ns: string;
   local: string;
   /** Attributes keyed by `{ns}local` (ns empty for unprefixed attributes). */
-  attrs: Map<string, string>;
+  attrs: ReadonlyMap<string, string>;
   children: XmlElement[];
   /** Concatenated character data (text + CDATA), entities decoded. */
   text: string;
@@ -45,6 +46,8 @@ function createParser(maxNestedTags: number): XMLParser {
     allowBooleanAttributes: false,
     // A second fence behind the prescan's depth check.
     maxNestedTags,
+    // Callbacks get the path matcher instead of a path string built per node (we use no callbacks).
+    jPath: false,
   });
 }
 
@@ -90,10 +93,8 @@ export function decodeEntities(raw: string): string {
 
 type FxpNode = Record<string, unknown>;
 
-function splitQName(qname: string): [prefix: string, local: string] {
-  const colon = qname.indexOf(':');
-  return colon === -1 ? ['', qname] : [qname.slice(0, colon), qname.slice(colon + 1)];
-}
+/** Shared by every element without attributes (read-only by type). */
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
 
 function lookup(prefix: string, scope: Scope | undefined): string | undefined {
   for (let s = scope; s !== undefined; s = s.parent) {
@@ -113,64 +114,85 @@ function resolve(prefix: string, scope: Scope | undefined): string {
   return ns;
 }
 
+function isNamespaceDeclaration(name: string): boolean {
+  return name.startsWith('xmlns') && (name.length === 5 || name.charCodeAt(5) === 0x3a /* : */);
+}
+
+/** The element name of an fxp node: its first own key that is not the attribute map. */
+function nodeName(node: FxpNode): string | undefined {
+  for (const key in node) {
+    if (key !== ':@' && Object.hasOwn(node, key)) return key;
+  }
+  return undefined;
+}
+
 function buildElement(qname: string, node: FxpNode, parentScope: Scope | undefined): XmlElement {
-  const rawAttrs = (node[':@'] ?? {}) as Record<string, string>;
-  const attrNames = Object.keys(rawAttrs);
-  let decls: Map<string, string> | undefined;
-  for (const name of attrNames) {
-    if (name === 'xmlns' || name.startsWith('xmlns:')) {
-      decls ??= new Map();
-      decls.set(name === 'xmlns' ? '' : name.slice(6), decodeEntities(rawAttrs[name]!));
+  const rawAttrs = node[':@'] as Record<string, string> | undefined;
+  let scope = parentScope;
+  let attrs = NO_ATTRIBUTES;
+  if (rawAttrs !== undefined) {
+    let decls: Map<string, string> | undefined;
+    let others = false;
+    for (const name in rawAttrs) {
+      if (!Object.hasOwn(rawAttrs, name)) continue;
+      if (isNamespaceDeclaration(name)) {
+        decls ??= new Map();
+        decls.set(name.length === 5 ? '' : name.slice(6), decodeEntities(rawAttrs[name]!));
+      } else {
+        others = true;
+      }
+    }
+    if (decls !== undefined) scope = { decls, parent: parentScope };
+    if (others) {
+      const map = new Map<string, string>();
+      for (const name in rawAttrs) {
+        if (!Object.hasOwn(rawAttrs, name) || isNamespaceDeclaration(name)) continue;
+        const colon = name.indexOf(':');
+        // Unprefixed attributes are in no namespace (the default namespace does not apply to them).
+        const attrNs = colon === -1 ? '' : resolve(name.slice(0, colon), scope);
+        map.set(`{${attrNs}}${colon === -1 ? name : name.slice(colon + 1)}`, decodeEntities(rawAttrs[name]!));
+      }
+      attrs = map;
     }
   }
-  const scope = decls === undefined ? parentScope : { decls, parent: parentScope };
-  const [prefix, local] = splitQName(qname);
-  const attrs = new Map<string, string>();
-  for (const name of attrNames) {
-    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
-    const [attrPrefix, attrLocal] = splitQName(name);
-    // Unprefixed attributes are in no namespace (the default namespace does not apply to them).
-    const attrNs = attrPrefix === '' ? '' : resolve(attrPrefix, scope);
-    attrs.set(`{${attrNs}}${attrLocal}`, decodeEntities(rawAttrs[name]!));
-  }
-  const element: XmlElement = { ns: resolve(prefix, scope), local, attrs, children: [], text: '' };
+  const colon = qname.indexOf(':');
+  const ns = resolve(colon === -1 ? '' : qname.slice(0, colon), scope);
+  const children: XmlElement[] = [];
   const content = node[qname] as FxpNode[];
   let text = '';
   for (const child of content) {
-    if ('#text' in child) {
-      text += decodeEntities(String(child['#text']));
+    const raw = child['#text'];
+    if (raw !== undefined) {
+      text += decodeEntities(String(raw));
     } else if ('#cdata' in child) {
       // CDATA content is literal: never entity-decoded.
       for (const part of child['#cdata'] as FxpNode[]) text += String(part['#text'] ?? '');
     } else {
-      const childName = Object.keys(child).find((key) => key !== ':@');
-      if (childName !== undefined) element.children.push(buildElement(childName, child, scope));
+      const childName = nodeName(child);
+      if (childName !== undefined) children.push(buildElement(childName, child, scope));
     }
   }
-  element.text = text;
-  return element;
+  return { ns, local: colon === -1 ? qname : qname.slice(colon + 1), attrs, children, text };
 }
 
+const DEFAULT_LIMITS: ScanLimits = { maxDepth: 32, maxElements: 10_000 };
+
 /**
- * Checks well-formedness, parses and resolves namespaces. Call only after `prescan` has accepted
- * the text (no DTD, bounded depth and element count).
+ * Checks well-formedness and the limits (`prescan`), then parses and resolves namespaces. The scan
+ * is the only well-formedness check: fast-xml-parser's parser builds the tree but does not verify it.
  */
-export function parseXml(xml: string, maxDepth = 32): XmlElement {
-  const validation = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (validation !== true) {
-    const { line, col } = validation.err;
-    throw new SoapProtocolError('PARSE_ERROR', `Malformed XML (line ${line}, column ${col})`);
-  }
+export function parseXml(xml: string, limits: ScanLimits = DEFAULT_LIMITS): XmlElement {
+  prescan(xml, limits);
   let nodes: FxpNode[];
   try {
-    nodes = parserFor(maxDepth).parse(xml) as FxpNode[];
+    nodes = parserFor(limits.maxDepth).parse(xml) as FxpNode[];
   } catch {
     throw new SoapProtocolError('PARSE_ERROR', 'Malformed XML');
   }
   const roots = nodes.filter((node) => !('#text' in node && String(node['#text']).trim() === ''));
   if (roots.length !== 1) throw new SoapProtocolError('PARSE_ERROR', 'Expected exactly one root element');
   const root = roots[0]!;
-  const rootName = Object.keys(root).find((key) => key !== ':@');
+  const rootName = nodeName(root);
   if (rootName === undefined || rootName === '#text' || rootName === '#cdata') {
     throw new SoapProtocolError('PARSE_ERROR', 'Expected exactly one root element');
   }
