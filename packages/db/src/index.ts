@@ -2,7 +2,7 @@ export { createDb, defaultPgliteDir } from './client.ts';
 export type { CreateDbOptions, Database, DbHandle, Schema } from './client.ts';
 export { migrate, migrationsFolder } from './migrate.ts';
 export { queryRows } from './rows.ts';
-export { refreshSearchTerms } from './search-terms.ts';
+export { addProductTerms, refreshSearchTerms, removeProductTerms } from './search-terms.ts';
 export * as schema from './schema.ts';
 export {
   apiKeys,

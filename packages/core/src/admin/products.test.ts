@@ -88,6 +88,31 @@ describe.each(testDrivers)('admin.products on %s', (_driver, createTestDb) => {
     expect(await hit('kitchen')).toBe(1);
   });
 
+  it('keeps the search vocabulary current: typo correction knows a new word at once, and forgets it with the product', async () => {
+    const terms = async (...words: string[]) =>
+      Object.fromEntries(
+        (await queryRows<{ term: string; n: number }>(t.db, sql`SELECT term, doc_count AS n FROM search_terms WHERE term IN (${sql.join(words.map((w) => sql`${w}`), sql`, `)})`)).map((r) => [r.term, Number(r.n)]),
+      );
+    const before = (await terms('kettle')).kettle ?? 0;
+    const p = await as(admin).admin.products.create({ ...fields(), name: 'Zephyrine Kettle', tags: ['zephyrine'] });
+    expect(await terms('zephyrine', 'kettle')).toEqual({ zephyrine: 2, kettle: before + 1 });
+    const found = await as(admin).catalog.search({ q: 'zephyrne' });
+    expect(found.query).toMatchObject({ mode: 'corrected', correctedQuery: 'zephyrine' });
+    expect(found.items.map((i) => i.id)).toEqual([p.id]);
+
+    // Renamed: the old word leaves the vocabulary, the new one is corrected to.
+    const renamed = await as(admin).admin.products.update({ ...fields(), name: 'Quillonet Kettle', sku: p.sku, id: p.id, version: p.version });
+    expect(await terms('zephyrine', 'quillonet', 'kettle')).toEqual({ quillonet: 1, kettle: before + 1 });
+    const again = await as(admin).catalog.search({ q: 'quilonet' });
+    expect(again.query).toMatchObject({ mode: 'corrected', correctedQuery: 'quillonet' });
+    // A stale write changes nothing.
+    await expect(as(admin).admin.products.update({ ...fields(), name: 'Other Kettle', sku: p.sku, id: p.id, version: p.version })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await terms('quillonet', 'other')).toEqual({ quillonet: 1 });
+
+    await as(admin).admin.products.delete({ id: p.id, version: renamed.version });
+    expect(await terms('quillonet', 'kettle')).toEqual(before ? { kettle: before } : {});
+  });
+
   it.each([
     ['a rating', { rating: 5 }],
     ['a version', { version: 7 }],

@@ -1,4 +1,4 @@
-import { categories, type Database, orderItems, products } from '@triport/db';
+import { addProductTerms, categories, type Database, orderItems, products, removeProductTerms } from '@triport/db';
 import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
 import { findProductById } from '../catalog/product.ts';
 import type { Product } from '../catalog/schemas.ts';
@@ -81,6 +81,8 @@ export async function createProduct(db: Database, input: CreateProductInput): Pr
           tags: input.tags,
         })
         .returning({ id: products.id });
+      // Its words join the vocabulary now (typo correction, short-prefix completion), not at the next refresh.
+      if (row) await addProductTerms(tx, row.id);
       const product = row && (await findProductById(tx, row.id));
       if (!product) throw appError('INTERNAL', 'Created product not found');
       return product;
@@ -110,6 +112,9 @@ export async function updateProduct(db: Database, input: UpdateProductInput): Pr
   try {
     return await db.transaction(async (tx) => {
       const categoryText = await categoryTextFor(tx, input.categoryId);
+      // The vocabulary counts the product's words: its old words out, the new ones in (a stale version
+      // rolls both back).
+      await removeProductTerms(tx, input.id);
       const [row] = await tx
         .update(products)
         .set({
@@ -130,6 +135,7 @@ export async function updateProduct(db: Database, input: UpdateProductInput): Pr
         .where(and(eq(products.id, input.id), eq(products.version, input.version)))
         .returning({ id: products.id });
       if (!row) return staleOrMissing(tx, input.id, input.version);
+      await addProductTerms(tx, row.id);
       const product = await findProductById(tx, row.id);
       if (!product) throw appError('INTERNAL', 'Updated product not found');
       return product;
@@ -152,6 +158,8 @@ export async function updateProduct(db: Database, input: UpdateProductInput): Pr
 export async function deleteProduct(db: Database, input: { id: number; version: number }): Promise<void> {
   try {
     await db.transaction(async (tx) => {
+      // Its words leave the vocabulary counts (rolled back if the product stays).
+      await removeProductTerms(tx, input.id);
       const [row] = await tx
         .delete(products)
         .where(
