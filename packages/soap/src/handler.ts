@@ -183,10 +183,9 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
       } finally {
         if (onClose) res.off('close', onClose);
       }
-      const out = [version === '1.1' ? open11 : open12, `<tns:${operation.name}Response>`];
-      operation.encode(output, out);
-      out.push(`</tns:${operation.name}Response>`, version === '1.1' ? close11 : close12);
-      send(res, 200, version === '1.1' ? CONTENT_TYPE_11 : CONTENT_TYPE_12, out.join(''));
+      const content = operation.encode(output);
+      if (version === '1.1') send(res, 200, CONTENT_TYPE_11, open11 + operation.responseOpen + content + operation.responseClose + close11);
+      else send(res, 200, CONTENT_TYPE_12, open12 + operation.responseOpen + content + operation.responseClose + close12);
     } catch (error) {
       const faultVersion = error instanceof SoapProtocolError ? (error.respondAs ?? version) : version;
       const fault = renderSoapFault({ error, version: faultVersion, namespace, requestId });

@@ -7,11 +7,10 @@ import { escapeText } from './xml-text.ts';
 
 /** Turns an operation wrapper element into the procedure input. */
 export type Decoder = (wrapper: XmlElement) => unknown;
-/** Appends the children of the response wrapper element for an output value. */
-export type Encoder = (value: unknown, out: string[]) => void;
+/** The children of the response wrapper element for an output value, as XML text. */
+export type Encoder = (value: unknown) => string;
 
 type DecodeFn = (el: XmlElement, path: string, issues: SoapFieldIssue[]) => unknown;
-type EncodeFn = (name: string, value: unknown, out: string[]) => void;
 
 const NIL_KEY = `{${XSI}}nil`;
 const MAX_ISSUES = 50;
@@ -195,121 +194,124 @@ function formatNumber(value: number, xsd: ScalarType['xsd']): string {
   return String(value);
 }
 
-function scalarText(value: unknown, type: ScalarType): string {
+function scalarText(value: unknown, xsd: ScalarType['xsd']): string {
   if (typeof value === 'string') return escapeText(value);
-  if (typeof value === 'number') return formatNumber(value, type.xsd);
+  if (typeof value === 'number') return formatNumber(value, xsd);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
   return escapeText(JSON.stringify(value) ?? '');
 }
 
-function open(name: string): string {
-  return `<tns:${name}>`;
+/** The content of one element (between its tags) for a value that is neither null nor undefined. */
+type ContentFn = (value: unknown) => string;
+
+/**
+ * One schema field, with its tags built once at startup (not per value). Responses are built by
+ * string concatenation: cheaper than collecting parts in an array and joining them.
+ */
+interface FieldEncoder {
+  name: string;
+  repeated: boolean;
+  open: string;
+  close: string;
+  nil: string;
+  content: ContentFn;
 }
 
-function typeEncoder(type: XType): EncodeFn {
+function contentOf(type: XType): ContentFn {
   if (type.kind === 'scalar') {
-    return (name, value, out) => {
-      out.push(`<tns:${name}>`, scalarText(value, type), `</tns:${name}>`);
-    };
+    const xsd = type.xsd;
+    return (value) => scalarText(value, xsd);
   }
-  if (type.kind === 'object') return objectEncoder(type);
+  if (type.kind === 'object') return objectContent(type);
   const item = fieldEncoders([type.item]);
-  return (name, value, out) => {
-    out.push(open(name));
-    encodeFields({ item: value }, item, out);
-    out.push(`</tns:${name}>`);
-  };
+  return (value) => encodeFields({ item: value }, item);
 }
 
-const objectEncoders = new WeakMap<ObjectType, EncodeFn>();
+const objectContents = new WeakMap<ObjectType, ContentFn>();
 
-function objectEncoder(type: ObjectType): EncodeFn {
-  const cached = objectEncoders.get(type);
+/** Per object type, so shared (recursive) types compile once and cycles terminate. */
+function objectContent(type: ObjectType): ContentFn {
+  const cached = objectContents.get(type);
   if (cached) return cached;
   let fields: FieldEncoder[] | undefined;
-  const encode: EncodeFn = (name, value, out) => {
-    out.push(open(name));
-    if (typeof value === 'object' && value !== null) encodeFields(value as Record<string, unknown>, fields!, out);
-    out.push(`</tns:${name}>`);
-  };
-  objectEncoders.set(type, encode);
+  const content: ContentFn = (value) =>
+    typeof value === 'object' && value !== null ? encodeFields(value as Record<string, unknown>, fields!) : '';
+  objectContents.set(type, content);
   fields = fieldEncoders(type.fields);
-  return encode;
-}
-
-interface FieldEncoder {
-  field: Field;
-  encode: EncodeFn;
+  return content;
 }
 
 function fieldEncoders(fields: Field[]): FieldEncoder[] {
-  return fields.map((field) => ({ field, encode: typeEncoder(field.type) }));
+  return fields.map((field) => ({
+    name: field.name,
+    repeated: field.repeated,
+    open: `<tns:${field.name}>`,
+    close: `</tns:${field.name}>`,
+    nil: `<tns:${field.name} xsi:nil="true"/>`,
+    content: contentOf(field.type),
+  }));
 }
 
-function encodeOne(entry: FieldEncoder, value: unknown, out: string[]): void {
-  if (value === null || value === undefined) {
-    out.push(`<tns:${entry.field.name} xsi:nil="true"/>`);
-  } else {
-    entry.encode(entry.field.name, value, out);
-  }
+function encodeOne(entry: FieldEncoder, value: unknown): string {
+  return value === null || value === undefined ? entry.nil : entry.open + entry.content(value) + entry.close;
 }
 
 /** Writes fields in SCHEMA order (never the object's key order). */
-function encodeFields(value: Record<string, unknown>, fields: FieldEncoder[], out: string[]): void {
+function encodeFields(value: Record<string, unknown>, fields: FieldEncoder[]): string {
+  let xml = '';
   for (const entry of fields) {
-    const v = value[entry.field.name];
+    const v = value[entry.name];
     if (v === undefined) continue;
-    if (entry.field.repeated && Array.isArray(v)) {
-      for (const item of v) encodeOne(entry, item, out);
+    if (entry.repeated && Array.isArray(v)) {
+      for (const item of v) xml += encodeOne(entry, item);
     } else {
-      encodeOne(entry, v, out);
+      xml += encodeOne(entry, v);
     }
   }
+  return xml;
 }
 
-function encodeUntyped(name: string, value: unknown, out: string[], depth: number): void {
-  if (value === undefined) return;
-  if (value === null) {
-    out.push(`<tns:${name} xsi:nil="true"/>`);
-    return;
-  }
+const XML_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function encodeUntyped(name: string, value: unknown, depth: number): string {
+  if (value === undefined) return '';
+  if (value === null) return `<tns:${name} xsi:nil="true"/>`;
   if (Array.isArray(value)) {
-    for (const item of value) encodeUntyped(name, item, out, depth + 1);
-    return;
+    let xml = '';
+    for (const item of value) xml += encodeUntyped(name, item, depth + 1);
+    return xml;
   }
   if (typeof value === 'object' && !(value instanceof Date) && depth < 32) {
-    out.push(open(name));
+    let xml = `<tns:${name}>`;
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) encodeUntyped(key, v, out, depth + 1);
+      if (XML_KEY.test(key)) xml += encodeUntyped(key, v, depth + 1);
     }
-    out.push(`</tns:${name}>`);
-    return;
+    return `${xml}</tns:${name}>`;
   }
-  out.push(open(name), scalarText(value, { kind: 'scalar', xsd: 'string', facets: {} }), `</tns:${name}>`);
+  return `<tns:${name}>${scalarText(value, 'string')}</tns:${name}>`;
 }
 
 /** Builds the response encoder once per operation. */
 export function compileEncoder(shape: Shape): Encoder {
-  if (shape.mode === 'none') return () => {};
+  if (shape.mode === 'none') return () => '';
   if (shape.mode === 'untyped') {
-    return (value, out) => {
+    return (value) => {
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        let xml = '';
         for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-          if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) encodeUntyped(key, v, out, 1);
+          if (XML_KEY.test(key)) xml += encodeUntyped(key, v, 1);
         }
-      } else {
-        encodeUntyped('result', value, out, 1);
+        return xml;
       }
+      return encodeUntyped('result', value, 1);
     };
   }
   const fields = fieldEncoders(shape.type.fields);
   if (shape.mode === 'wrapped') {
     const name = shape.field;
-    return (value, out) => encodeFields({ [name]: value }, fields, out);
+    return (value) => encodeFields({ [name]: value }, fields);
   }
-  return (value, out) => {
-    if (typeof value === 'object' && value !== null) encodeFields(value as Record<string, unknown>, fields, out);
-  };
+  return (value) => (typeof value === 'object' && value !== null ? encodeFields(value as Record<string, unknown>, fields) : '');
 }

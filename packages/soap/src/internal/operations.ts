@@ -20,6 +20,9 @@ export interface SoapOperation {
   output: Shape;
   decode: Decoder;
   encode: Encoder;
+  /** `<tns:OpResponse>` and its end tag, built once. */
+  responseOpen: string;
+  responseClose: string;
 }
 
 /** Global elements the adapter declares itself. */
@@ -89,6 +92,8 @@ export function collectOperations(router: AnyTRPCRouter): Map<string, SoapOperat
       output,
       decode: compileDecoder(input),
       encode: compileEncoder(output),
+      responseOpen: `<tns:${name}Response>`,
+      responseClose: `</tns:${name}Response>`,
     });
   }
   for (const name of operations.keys()) {
