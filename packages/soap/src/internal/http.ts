@@ -3,13 +3,17 @@ import type { TLSSocket } from 'node:tls';
 
 export interface ContentType {
   mediaType: string;
-  params: Map<string, string>;
+  /** Shared between requests with the same header value: read only. */
+  params: ReadonlyMap<string, string>;
 }
 
-/** Parses `type/subtype; a=b; c="d"` (parameter names lower-cased, quotes removed). */
-export function parseContentType(header: string | undefined): ContentType {
+const NO_TYPE: ContentType = { mediaType: '', params: new Map() };
+/** Clients send a handful of distinct values; the cache is bounded for the ones that vary. */
+const CONTENT_TYPE_CACHE_LIMIT = 64;
+const contentTypes = new Map<string, ContentType>();
+
+function parse(header: string): ContentType {
   const params = new Map<string, string>();
-  if (header === undefined) return { mediaType: '', params };
   const [type = '', ...rest] = header.split(';');
   for (const part of rest) {
     const eq = part.indexOf('=');
@@ -20,6 +24,18 @@ export function parseContentType(header: string | undefined): ContentType {
     params.set(name, value);
   }
   return { mediaType: type.trim().toLowerCase(), params };
+}
+
+/** Parses `type/subtype; a=b; c="d"` (parameter names lower-cased, quotes removed); cached per value. */
+export function parseContentType(header: string | undefined): ContentType {
+  if (header === undefined) return NO_TYPE;
+  let parsed = contentTypes.get(header);
+  if (parsed === undefined) {
+    parsed = parse(header);
+    if (contentTypes.size >= CONTENT_TYPE_CACHE_LIMIT) contentTypes.clear();
+    contentTypes.set(header, parsed);
+  }
+  return parsed;
 }
 
 /** Strips the optional quotes around a SOAPAction / action value. */
