@@ -100,6 +100,11 @@ describe.each(testDrivers)('admin.products on %s', (_driver, createTestDb) => {
     expect(found.query).toMatchObject({ mode: 'corrected', correctedQuery: 'zephyrine' });
     expect(found.items.map((i) => i.id)).toEqual([p.id]);
 
+    // A short prefix is completed from the vocabulary (cached per database): the new word is among them.
+    await as(admin).catalog.search({ q: 'ket' });
+    const teapot = await as(admin).admin.products.create({ ...fields(), name: 'Ketzal Teapot' });
+    expect((await as(admin).catalog.search({ q: 'ket', limit: 100 })).items.map((i) => i.id)).toContain(teapot.id);
+
     // Renamed: the old word leaves the vocabulary, the new one is corrected to.
     const renamed = await as(admin).admin.products.update({ ...fields(), name: 'Quillonet Kettle', sku: p.sku, id: p.id, version: p.version });
     expect(await terms('zephyrine', 'quillonet', 'kettle')).toEqual({ quillonet: 1, kettle: before + 1 });

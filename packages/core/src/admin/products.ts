@@ -1,6 +1,7 @@
 import { addProductTerms, categories, type Database, orderItems, products, removeProductTerms } from '@triport/db';
 import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
 import { findProductById } from '../catalog/product.ts';
+import { forgetCompletions } from '../catalog/search.ts';
 import type { Product } from '../catalog/schemas.ts';
 import { appError } from '../errors.ts';
 import { pgCodes, pgConstraint, pgErrorCode } from './pg-errors.ts';
@@ -47,6 +48,13 @@ export function slugFor(name: string, sku: string): string {
   return `${base}-${words(sku)}`.replace(/-+$/, '');
 }
 
+/** A transaction that changes `search_terms`; the search's cached short-prefix completions are dropped after it. */
+async function vocabularyChanging<T>(db: Database, run: (tx: Database) => Promise<T>): Promise<T> {
+  const result = await db.transaction((tx) => run(tx as unknown as Database));
+  forgetCompletions(db);
+  return result;
+}
+
 function conflictFromUnique(err: unknown): never {
   if (pgErrorCode(err) === pgCodes.uniqueViolation) {
     const which = { products_sku_key: 'SKU', products_slug_key: 'slug' }[pgConstraint(err) ?? ''];
@@ -63,7 +71,7 @@ function conflictFromUnique(err: unknown): never {
  */
 export async function createProduct(db: Database, input: CreateProductInput): Promise<Product> {
   try {
-    return await db.transaction(async (tx) => {
+    return await vocabularyChanging(db, async (tx) => {
       const categoryText = await categoryTextFor(tx, input.categoryId);
       const [row] = await tx
         .insert(products)
@@ -110,7 +118,7 @@ async function staleOrMissing(db: Database, id: number, expected: number): Promi
  */
 export async function updateProduct(db: Database, input: UpdateProductInput): Promise<Product> {
   try {
-    return await db.transaction(async (tx) => {
+    return await vocabularyChanging(db, async (tx) => {
       const categoryText = await categoryTextFor(tx, input.categoryId);
       // The vocabulary counts the product's words: its old words out, the new ones in (a stale version
       // rolls both back).
@@ -157,7 +165,7 @@ export async function updateProduct(db: Database, input: UpdateProductInput): Pr
  */
 export async function deleteProduct(db: Database, input: { id: number; version: number }): Promise<void> {
   try {
-    await db.transaction(async (tx) => {
+    await vocabularyChanging(db, async (tx) => {
       // Its words leave the vocabulary counts (rolled back if the product stays).
       await removeProductTerms(tx, input.id);
       const [row] = await tx

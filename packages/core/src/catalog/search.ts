@@ -80,12 +80,43 @@ const maxCompletions = 8;
 async function completions(db: Database, tokens: string[]): Promise<string[]> {
   const last = tokens[tokens.length - 1];
   if (last === undefined || last.length > shortPrefixLength || (last.length === 1 && tokens.length === 1)) return [];
-  const rows = await queryRows<{ term: string }>(
-    db,
-    sql`SELECT term FROM search_terms WHERE left(term, ${last.length}::int) = ${last}::text ORDER BY doc_count DESC, term LIMIT ${maxCompletions}::int`,
-  );
+  const words = await vocabularyStartingWith(db, last);
   // The token itself too, as a whole word: `usb c` still finds "USB-C" when `c` is not among the 8.
-  return rows.length ? [...new Set([last, ...rows.map((r) => r.term)])] : [];
+  return words.length ? [...new Set([last, ...words])] : [];
+}
+
+/**
+ * The vocabulary's completions of a 1–3 character prefix change only with the catalog, and there are
+ * few such prefixes: kept per database for 30 s (as long as a cached search result), so a
+ * search-as-you-type request is one statement. Admin writes drop them (`forgetCompletions`).
+ */
+const completionTtlMs = 30_000;
+const maxCachedPrefixes = 5_000;
+const completionCache = new WeakMap<Database, Map<string, { at: number; words: Promise<string[]> }>>();
+
+function vocabularyStartingWith(db: Database, prefix: string): Promise<string[]> {
+  let byPrefix = completionCache.get(db);
+  if (!byPrefix) {
+    byPrefix = new Map();
+    completionCache.set(db, byPrefix);
+  }
+  const hit = byPrefix.get(prefix);
+  if (hit && Date.now() - hit.at < completionTtlMs) return hit.words;
+  if (byPrefix.size >= maxCachedPrefixes) byPrefix.clear();
+  const words = queryRows<{ term: string }>(
+    db,
+    sql`SELECT term FROM search_terms WHERE left(term, ${prefix.length}::int) = ${prefix}::text ORDER BY doc_count DESC, term LIMIT ${maxCompletions}::int`,
+  ).then((rows) => rows.map((r) => r.term));
+  const entry = { at: Date.now(), words };
+  byPrefix.set(prefix, entry);
+  // A failed look-up is not remembered.
+  words.catch(() => byPrefix.get(prefix) === entry && byPrefix.delete(prefix));
+  return words;
+}
+
+/** Drops the cached completions of a database (after its vocabulary changed). */
+export function forgetCompletions(db: Database): void {
+  completionCache.delete(db);
 }
 
 /** Last resort for misspellings the vocabulary cannot fix: trigram word similarity on the name. */
