@@ -2,6 +2,7 @@ import { type AnyTRPCProcedure, initTRPC, TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { compileProcedureCall, type ProcedureCallOptions } from './compile-procedure-call.ts';
+import { deepFreeze } from './deep-freeze.ts';
 
 interface Context {
   user?: { id: number; role: string };
@@ -116,5 +117,46 @@ describe('compileProcedureCall runs the same chain as calling the procedure', ()
   it('leaves procedures with a caller override to tRPC', () => {
     const overridden = t.procedure.experimental_caller(async ({ invoke, _def }) => invoke({ ctx: { trail: [] }, getRawInput: async () => undefined, path: 'x', type: _def.type, signal: undefined, batchIndex: 0 })).query(() => 1);
     expect(compileProcedureCall(overridden as unknown as AnyTRPCProcedure)).toBe(overridden);
+  });
+});
+
+describe('output validation of frozen results', () => {
+  const schema = z.object({ id: z.number(), tags: z.array(z.string()) });
+  function counted() {
+    let parses = 0;
+    const parser = (value: unknown) => {
+      parses += 1;
+      return schema.parse(value);
+    };
+    return { parser, parses: () => parses };
+  }
+  // Compiled once per procedure, as the adapters do.
+  const compiled = new WeakMap<AnyTRPCProcedure, ReturnType<typeof compileProcedureCall>>();
+  const call = (procedure: AnyTRPCProcedure) => {
+    if (!compiled.has(procedure)) compiled.set(procedure, compileProcedureCall(procedure));
+    return compiled.get(procedure)!({ ctx: { trail: [] }, getRawInput: async () => undefined, path: 'x', type: 'query', signal: undefined, batchIndex: 0 });
+  };
+
+  it('validates a frozen result once and returns the same frozen output for it', async () => {
+    const shared = deepFreeze({ id: 1, tags: ['a'], extra: 'stripped' });
+    const { parser, parses } = counted();
+    const procedure = t.procedure.output(parser).query(() => shared);
+    const first = await call(procedure);
+    const second = await call(procedure);
+    expect(first).toEqual({ id: 1, tags: ['a'] });
+    expect(second).toBe(first);
+    expect(Object.isFrozen((first as { tags: string[] }).tags)).toBe(true);
+    expect(parses()).toBe(1);
+  });
+
+  it('validates every unfrozen result, and a frozen invalid result every time', async () => {
+    const { parser, parses } = counted();
+    const fresh = t.procedure.output(parser).query(() => ({ id: 1, tags: [] }));
+    await call(fresh);
+    await call(fresh);
+    expect(parses()).toBe(2);
+    const broken = deepFreeze({ id: 'x', tags: [] });
+    const invalid = t.procedure.output(schema).query(() => broken as unknown as { id: number; tags: string[] });
+    for (let i = 0; i < 2; i += 1) await expect(call(invalid)).rejects.toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: 'Output validation failed' });
   });
 });

@@ -1,4 +1,6 @@
 import { type AnyTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
+import { getParseFn } from '@trpc/server/unstable-core-do-not-import';
+import { deepFreeze } from './deep-freeze.ts';
 
 /** What an adapter passes to a procedure: the options of tRPC's own server-side call. */
 export interface ProcedureCallOptions {
@@ -31,6 +33,31 @@ interface ProcedureDef {
   middlewares?: unknown;
   meta?: unknown;
   caller?: unknown;
+  output?: unknown;
+}
+
+/**
+ * tRPC's output middleware (same error), except that a frozen result is validated once: its parsed
+ * output is kept (frozen too) and returned for the same object again. Cached values are frozen when
+ * cached, so a cache hit skips re-validating what was validated when it was first served.
+ */
+function memoizedOutputMiddleware(parse: (value: unknown) => unknown): Middleware {
+  const validated = new WeakMap<object, unknown>();
+  return async ({ next }) => {
+    const result = await next();
+    if (!result.ok) return result;
+    const raw = result.data;
+    const reusable = typeof raw === 'object' && raw !== null && Object.isFrozen(raw);
+    if (reusable && validated.has(raw)) return { ...result, data: validated.get(raw) };
+    let data: unknown;
+    try {
+      data = await parse(raw);
+    } catch (cause) {
+      throw new TRPCError({ message: 'Output validation failed', code: 'INTERNAL_SERVER_ERROR', cause });
+    }
+    if (reusable) validated.set(raw, deepFreeze(data));
+    return { ...result, data };
+  };
 }
 
 /**
@@ -43,6 +70,7 @@ interface ProcedureDef {
  * same `_def.middlewares` chain (tRPC's own input parser, output parser, error formatter and resolver
  * middlewares included) with the same options and the same `next()` semantics, using native spreads.
  * Procedures with a caller override (`experimental_caller`) or an unknown shape are called as they are.
+ * One difference, by design: a frozen result's output is validated once (see memoizedOutputMiddleware).
  * The parity tests in this package run every case both ways and compare results and errors.
  *
  * @example
@@ -55,7 +83,10 @@ export function compileProcedureCall(procedure: AnyTRPCProcedure): ProcedureCall
   if (def.caller || !Array.isArray(middlewares) || !middlewares.every((m) => typeof m === 'function')) {
     return procedure as unknown as ProcedureCall;
   }
-  const chain = middlewares as Middleware[];
+  const output = def.output;
+  const chain = (middlewares as Array<Middleware & { _type?: string }>).map((m) =>
+    m._type === 'output' && output !== undefined ? memoizedOutputMiddleware(getParseFn(output as Parameters<typeof getParseFn>[0])) : m,
+  );
   const meta = def.meta;
 
   async function run(index: number, opts: MiddlewareOptions): Promise<MiddlewareResult> {

@@ -1,2 +1,3 @@
 export { compileProcedureCall } from './compile-procedure-call.ts';
 export type { ProcedureCall, ProcedureCallOptions } from './compile-procedure-call.ts';
+export { deepFreeze } from './deep-freeze.ts';

@@ -1,4 +1,4 @@
-import { hash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AnyTRPCRouter, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -7,6 +7,7 @@ import type { RestErrorEvent, RestHandler, RestHandlerOptions } from './types.ts
 import { ClientGoneError, hasBody, NO_BODY, readJsonBody } from './internal/body.ts';
 import { createDocsServer, etagMatches, jsonAsset, sendStatic } from './internal/docs.ts';
 import { acceptsJson } from './internal/negotiate.ts';
+import { createBodyRenderer } from './internal/rendered-body.ts';
 import { coerceScalar, parseQuery, replaceQueryParam } from './internal/query.ts';
 import { allowHeader, type CompiledRoute, compileRoutes, matchPath, QUERY_METHODS } from './internal/routes.ts';
 
@@ -225,6 +226,7 @@ export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHa
     return merged;
   };
 
+  const bodies = createBodyRenderer();
   const sendSuccess = (
     req: IncomingMessage,
     res: ServerResponse,
@@ -243,7 +245,8 @@ export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHa
       res.end();
       return;
     }
-    const body = JSON.stringify(output) ?? 'null';
+    const rendered = bodies.render(output);
+    const body = rendered.body;
     const record = typeof output === 'object' && output !== null ? (output as Record<string, unknown>) : undefined;
     if (route.successStatus === 201 && route.rest.location && record) {
       let complete = true;
@@ -262,7 +265,7 @@ export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHa
       }
     }
     if (isRead) {
-      const etag = `"${hash('sha1', body, 'base64url')}"`;
+      const etag = rendered.etag();
       res.setHeader('ETag', etag);
       if (etagMatches(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;

@@ -1,3 +1,4 @@
+import { deepFreeze } from '@triport/procedure-call';
 import type { Cache, CacheEntryOptions } from './types.ts';
 
 interface Entry {
@@ -23,7 +24,8 @@ export function createMemoryCache({ maxEntries = 10_000, defaultTtlMs = 30_000 }
     const running = inflight.get(key);
     if (running) return running as Promise<T>;
     const promise = loader()
-      .then((value) => {
+      .then((loaded) => {
+        const value = deepFreeze(loaded);
         const now = Date.now();
         const ttl = options.ttlMs ?? defaultTtlMs;
         if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string); // oldest first

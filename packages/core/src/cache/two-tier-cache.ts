@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { deepFreeze } from '@triport/procedure-call';
 import type { Cache, CacheEntryOptions } from './types.ts';
 
 /** How one read was answered. `l2hit`: from Redis (filled by this or another instance). */
@@ -97,7 +98,7 @@ export function createTwoTierCache(options: TwoTierCacheOptions = {}): TwoTierCa
       const raw = await redis.get(prefix + key);
       if (raw === null) return undefined;
       const stored = JSON.parse(raw) as Stored;
-      return { value: stored.v, freshUntil: stored.f, staleUntil: stored.s, tags: stored.t };
+      return { value: deepFreeze(stored.v), freshUntil: stored.f, staleUntil: stored.s, tags: stored.t };
     } catch (error) {
       onRedisError?.(error, 'get');
       return undefined;
@@ -123,7 +124,8 @@ export function createTwoTierCache(options: TwoTierCacheOptions = {}): TwoTierCa
     const startedGeneration = generation;
     const started = performance.now();
     const promise: Promise<T> = loader()
-      .then((value) => {
+      .then((loaded) => {
+        const value = deepFreeze(loaded);
         const ms = performance.now() - started;
         onLoad?.(ms);
         observer?.add('db', ms);
