@@ -258,7 +258,8 @@ describe.each(testDrivers)('catalog search on %s', (_driver, create) => {
       let withFacets = await caller.catalog.search(input);
       let without = await caller.catalog.search({ ...input, facets: false });
       for (let page = 0; page < 3; page++) {
-        expect(withFacets.items.map((i) => i.id), sort).toEqual(without.items.map((i) => i.id));
+        // Whole items: with facets the rows come as JSON from the match statement, without from columns.
+        expect(withFacets.items, sort).toEqual(without.items);
         expect(withFacets.nextCursor).toBe(without.nextCursor);
         if (!withFacets.nextCursor) break;
         withFacets = await caller.catalog.search({ ...input, cursor: withFacets.nextCursor });
