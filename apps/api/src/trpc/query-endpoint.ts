@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileProcedureCall, type ProcedureCall } from '@triport/procedure-call';
 import { type AnyTRPCProcedure, type AnyTRPCRouter, getTRPCErrorFromUnknown, type TRPCError } from '@trpc/server';
 import {
+  defaultTransformer,
   getErrorShape,
   getHTTPStatusCode,
   type TRPCResponse,
@@ -48,6 +49,23 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
     if (procedure._def.type === 'query') queries.set(name, compileProcedureCall(procedure));
   }
   const config = router._def._config;
+  // Without a transformer the wire format is plain JSON, so a result's JSON can be spliced in: and for a
+  // frozen (cached, immutable) result it is rendered once and kept.
+  const plainJson = config.transformer === defaultTransformer;
+  const renderedData = new WeakMap<object, string>();
+  const dataJson = (data: unknown): string => {
+    if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) return JSON.stringify(data);
+    let json = renderedData.get(data);
+    if (json === undefined) {
+      json = JSON.stringify(data);
+      renderedData.set(data, json);
+    }
+    return json;
+  };
+  const responseJson = (response: TRPCResponse): string =>
+    'result' in response && response.result.data !== undefined
+      ? `{"result":{"data":${dataJson(response.result.data)}}}`
+      : JSON.stringify(response);
 
   function resolveCalls(path: string, search: URLSearchParams, batch: boolean): Call[] | undefined {
     let paths: string[];
@@ -107,7 +125,11 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
       }),
     );
     const body = batch ? results : results[0]!;
-    const json = JSON.stringify(transformTRPCResponse(config, body));
+    const json = !plainJson
+      ? JSON.stringify(transformTRPCResponse(config, body))
+      : batch
+        ? `[${results.map(responseJson).join(',')}]`
+        : responseJson(results[0]!);
     res.statusCode = getHTTPStatusCode(body);
     res.setHeader('vary', 'trpc-accept, accept');
     res.setHeader('content-type', 'application/json');
