@@ -6,7 +6,7 @@ import { readSecurityHeader } from './internal/headers.ts';
 import { endpointUrl, parseContentType, unquote } from './internal/http.ts';
 import { CONTENT_TYPE_11, CONTENT_TYPE_12, SOAP11_ENV, SOAP12_ENV, XSI } from './internal/namespaces.ts';
 import { type SoapOperation, collectOperations } from './internal/operations.ts';
-import { decodeUtf8 } from './internal/prescan.ts';
+import { UTF8_NAME, decodeUtf8 } from './internal/prescan.ts';
 import { readBody } from './internal/read-body.ts';
 import { SoapProtocolError } from './internal/soap-error.ts';
 import { type XmlElement, isBlank, parseXml } from './internal/xml-tree.ts';
@@ -135,7 +135,7 @@ export function createSoapHandler<TRouter extends AnyTRPCRouter>(options: SoapHa
         throw new SoapProtocolError('UNSUPPORTED_MEDIA_TYPE', 'Use text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)');
       }
       const charset = contentType.params.get('charset');
-      if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+      if (charset !== undefined && !UTF8_NAME.test(charset)) {
         req.resume();
         throw new SoapProtocolError('UNSUPPORTED_MEDIA_TYPE', 'Only UTF-8 encoded messages are supported');
       }

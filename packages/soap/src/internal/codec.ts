@@ -189,7 +189,8 @@ function formatNumber(value: number, xsd: ScalarType['xsd']): string {
   if (xsd === 'decimal' || xsd === 'int' || xsd === 'long' || xsd === 'integer') {
     // xs:decimal has no exponent form.
     const text = String(value);
-    return /e/i.test(text) ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 }) : text;
+    // String(number) writes an exponent as a lower-case 'e' (1e+21, 1e-7).
+    return text.includes('e') ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 }) : text;
   }
   return String(value);
 }

@@ -53,18 +53,24 @@ function checkName(qname: string, what: string): void {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters in a document
 const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+// Regular expression literals are hoisted: a literal inside a function is a new object per call.
+const DECLARATION_START = /^<\?xml[\s?]/;
 const DECLARATION = /^<\?xml(\s[^?]*)?\?>/;
+const VERSION = /version\s*=\s*["']([^"']*)["']/;
+const ENCODING = /encoding\s*=\s*["']([^"']*)["']/;
+/** `utf-8` / `utf8`, any case: the only charset and XML encoding accepted. */
+export const UTF8_NAME = /^utf-?8$/i;
 
 function checkDeclaration(xml: string): number {
   // `<?xml-stylesheet ...?>` is a processing instruction, not the declaration.
-  if (!/^<\?xml[\s?]/.test(xml)) return 0;
+  if (!DECLARATION_START.test(xml)) return 0;
   const match = DECLARATION.exec(xml);
   if (!match) throw malformed('Malformed XML declaration');
   const attrs = match[1] ?? '';
-  const version = /version\s*=\s*["']([^"']*)["']/.exec(attrs)?.[1];
+  const version = VERSION.exec(attrs)?.[1];
   if (version !== '1.0') throw malformed('Only XML 1.0 is supported');
-  const encoding = /encoding\s*=\s*["']([^"']*)["']/.exec(attrs)?.[1];
-  if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) {
+  const encoding = ENCODING.exec(attrs)?.[1];
+  if (encoding !== undefined && !UTF8_NAME.test(encoding)) {
     throw new SoapProtocolError('UNSUPPORTED_MEDIA_TYPE', 'Only UTF-8 encoded messages are supported');
   }
   return match[0].length;

@@ -16,36 +16,57 @@ function tooLarge(): SoapProtocolError {
   return new SoapProtocolError('PAYLOAD_TOO_LARGE', 'Request body too large');
 }
 
+/** One body being read. Listeners are shared module functions (not closures made per request). */
+interface BodyRead {
+  chunks: Buffer[];
+  total: number;
+  maxBytes: number;
+  resolve: (body: Buffer) => void;
+  reject: (error: SoapProtocolError) => void;
+}
+
+const reads = new WeakMap<IncomingMessage, BodyRead>();
+
+function finish(req: IncomingMessage, read: BodyRead, error: SoapProtocolError | undefined): void {
+  reads.delete(req);
+  req.off('data', onData);
+  req.off('end', onEnd);
+  req.off('error', onError);
+  if (error) {
+    read.chunks.length = 0;
+    // Keep discarding the rest so the socket can still carry our fault response.
+    req.resume();
+    read.reject(error);
+  } else {
+    const { chunks } = read;
+    read.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, read.total));
+  }
+}
+
+function onData(this: IncomingMessage, chunk: Buffer): void {
+  const read = reads.get(this);
+  if (read === undefined) return;
+  read.total += chunk.length;
+  if (read.total > read.maxBytes) finish(this, read, tooLarge());
+  else read.chunks.push(chunk);
+}
+
+function onEnd(this: IncomingMessage): void {
+  const read = reads.get(this);
+  if (read !== undefined) finish(this, read, undefined);
+}
+
+function onError(this: IncomingMessage): void {
+  const read = reads.get(this);
+  if (read !== undefined) finish(this, read, new SoapProtocolError('BAD_REQUEST', 'Request body could not be read'));
+}
+
 /** Reads the raw body, refusing to buffer more than `maxBodyBytes` (checked before and while reading). */
 function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let done = false;
-    const finish = (error: SoapProtocolError | undefined): void => {
-      if (done) return;
-      done = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      if (error) {
-        chunks.length = 0;
-        // Keep discarding the rest so the socket can still carry our fault response.
-        req.resume();
-        reject(error);
-      } else {
-        resolve(Buffer.concat(chunks, total));
-      }
-    };
-    const onData = (chunk: Buffer): void => {
-      total += chunk.length;
-      if (total > maxBytes) finish(tooLarge());
-      else chunks.push(chunk);
-    };
-    const onEnd = (): void => finish(undefined);
-    const onError = (): void => finish(new SoapProtocolError('BAD_REQUEST', 'Request body could not be read'));
+    reads.set(req, { chunks: [], total: 0, maxBytes, resolve, reject });
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

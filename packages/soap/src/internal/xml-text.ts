@@ -23,6 +23,13 @@ const ATTR_ESCAPES: Record<string, string> = {
   '\n': '&#xA;',
 };
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: see FORBIDDEN
+const MAY_BE_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const TEXT_SPECIAL = /[&<>\r]/g;
+const ATTR_SPECIAL = /[&<>"'\r\t\n]/g;
+const textEscape = (c: string): string => TEXT_ESCAPES[c]!;
+const attrEscape = (c: string): string => ATTR_ESCAPES[c]!;
+
 /** Replaces characters XML 1.0 forbids with U+FFFD. */
 export function replaceForbiddenChars(value: string): string {
   return value.replace(FORBIDDEN, '\uFFFD');
@@ -34,13 +41,14 @@ export function replaceForbiddenChars(value: string): string {
  */
 export function escapeText(value: string): string {
   if (!NEEDS_WORK.test(value)) return value;
-  return replaceForbiddenChars(value).replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]!);
+  // Most values that need work only hold & < > (the forbidden-character pass is the slow one).
+  return (MAY_BE_FORBIDDEN.test(value) ? replaceForbiddenChars(value) : value).replace(TEXT_SPECIAL, textEscape);
 }
 
 /** Escapes an attribute value (both quote styles, and whitespace that attribute normalisation would eat). */
 export function escapeAttr(value: string): string {
   if (!NEEDS_WORK.test(value)) return value;
-  return replaceForbiddenChars(value).replace(/[&<>"'\r\t\n]/g, (c) => ATTR_ESCAPES[c]!);
+  return (MAY_BE_FORBIDDEN.test(value) ? replaceForbiddenChars(value) : value).replace(ATTR_SPECIAL, attrEscape);
 }
 
 const NCNAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

@@ -199,7 +199,9 @@ export function parseXml(xml: string, limits: ScanLimits = DEFAULT_LIMITS): XmlE
   return buildElement(rootName, root, undefined);
 }
 
+const BLANK = /^[ \t\r\n]*$/;
+
 /** True when text is only XML whitespace. */
 export function isBlank(text: string): boolean {
-  return /^[ \t\r\n]*$/.test(text);
+  return BLANK.test(text);
 }
