@@ -67,6 +67,8 @@ function createResponseListener(api: ApiServices): ResponseListener {
       }
       child.count.inc();
       child.seconds.observe(totalMs / 1000);
+      // Above `info` the line is dropped anyway: don't build it (one object and three strings a request).
+      if (!logger.isLevelEnabled('info')) return;
       const principal = res.principal;
       logger.info({
         requestId: res.requestId,
