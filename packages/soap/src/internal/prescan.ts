@@ -119,10 +119,12 @@ const attrNames: string[] = [];
  * root, and enforces the depth, element-count and attribute-count limits, so the parser only ever
  * sees a well-formed document of a bounded shape. Entity references are checked when decoded
  * (`decodeEntities`: only the five XML entities and character references to allowed code points).
+ * Returns the length of the XML declaration (0 without one), which it has checked.
  */
-export function prescan(xml: string, limits: ScanLimits): void {
+export function prescan(xml: string, limits: ScanLimits): number {
   if (FORBIDDEN_CHAR.test(xml)) throw malformed('Message contains characters not allowed in XML 1.0');
-  let i = checkDeclaration(xml);
+  const declarationEnd = checkDeclaration(xml);
+  let i = declarationEnd;
   let depth = 0;
   let elements = 0;
   let rootClosed = false;
@@ -228,4 +230,5 @@ export function prescan(xml: string, limits: ScanLimits): void {
   }
   if (elements === 0) throw malformed('Request body is not an XML document');
   if (depth !== 0) throw malformed('Unclosed element');
+  return declarationEnd;
 }

@@ -28,6 +28,21 @@ interface Scope {
  * references ourselves), every value kept as a string, prefixes kept, CDATA kept apart so it is
  * never entity-decoded, comments and PIs dropped (PIs were already refused by the prescan).
  */
+/**
+ * fast-xml-parser builds an entity decoder per parse; with `processEntities: false` it never decodes
+ * with it, so this one does nothing (we decode ourselves) — and refuses DTD entities outright (the
+ * prescan already refuses every DTD).
+ */
+const NO_ENTITY_DECODER = {
+  setExternalEntities: (): void => {},
+  addInputEntities: (): void => {
+    throw new SoapProtocolError('BAD_REQUEST', 'DTDs and entity declarations are not allowed');
+  },
+  reset: (): void => {},
+  decode: (text: string): string => text,
+  setXmlVersion: (): void => {},
+};
+
 function createParser(maxNestedTags: number): XMLParser {
   return new XMLParser({
     preserveOrder: true,
@@ -35,6 +50,7 @@ function createParser(maxNestedTags: number): XMLParser {
     attributeNamePrefix: '',
     processEntities: false,
     htmlEntities: false,
+    entityDecoder: NO_ENTITY_DECODER,
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: false,
@@ -182,10 +198,11 @@ const DEFAULT_LIMITS: ScanLimits = { maxDepth: 32, maxElements: 10_000 };
  * is the only well-formedness check: fast-xml-parser's parser builds the tree but does not verify it.
  */
 export function parseXml(xml: string, limits: ScanLimits = DEFAULT_LIMITS): XmlElement {
-  prescan(xml, limits);
+  const declarationEnd = prescan(xml, limits);
   let nodes: FxpNode[];
   try {
-    nodes = parserFor(limits.maxDepth).parse(xml) as FxpNode[];
+    // The declaration is checked (version 1.0, UTF-8) and would be ignored: the parser skips it.
+    nodes = parserFor(limits.maxDepth).parse(declarationEnd === 0 ? xml : xml.slice(declarationEnd)) as FxpNode[];
   } catch {
     throw new SoapProtocolError('PARSE_ERROR', 'Malformed XML');
   }
