@@ -101,12 +101,6 @@ export async function estimateSlice(db: Database, options: BroadMatchOptions = {
   return { range, fromId: range.hi - slice + 1, whole: slice === span, maxMatches: Math.floor((threshold * slice) / span) };
 }
 
-/** True when the catalog's ids fit in one estimate slice (≤ 20,000): counts there are exact and cheap. */
-export async function smallCatalog(db: Database): Promise<boolean> {
-  const s = await estimateSlice(db);
-  return s === null || s.whole;
-}
-
 /**
  * The scope for `n` matches of the words in the slice, `filtered` of them passing the other filters
  * (counted by the caller, possibly inside a larger statement).

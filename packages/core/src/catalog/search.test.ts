@@ -453,3 +453,34 @@ async function insertHeadphones(db: Database, n: number): Promise<void> {
     })),
   );
 }
+
+describe.each(testDrivers)('statements per search on %s', (_driver, create) => {
+  let t: TestDb;
+  let statements: string[] = [];
+
+  beforeAll(async () => {
+    t = await create({ onQuery: (q) => statements.push(q) });
+    await seedDatabase(t.db, { products: 400, seed: 7 });
+  }, 120_000);
+  afterAll(() => t?.dispose());
+
+  it('answers a small catalog in one statement per text search (two for a typo), each reported to the query logger', async () => {
+    const tree = await loadCategoryTree(t.db);
+    const search = async (input: Record<string, unknown>) => {
+      statements = [];
+      const r = await searchProducts(t.db, tree, searchInputSchema.parse(input));
+      return { r, n: statements.length };
+    };
+    await search({ q: 'warm up the id range' });
+    const words = await search({ q: 'headphones', brand: ['Sonora'] });
+    expect(words.r.items.length).toBeGreaterThan(0);
+    expect(words.n).toBe(1);
+    // The same statement again (prepared on postgres.js): still reported.
+    expect((await search({ q: 'headphones', brand: ['Sonora'] })).n).toBe(1);
+    const typo = await search({ q: 'hedphones' });
+    expect(typo.r.query.mode).toBe('corrected');
+    expect(typo.n).toBe(2);
+    const next = await search({ q: 'headphones', facets: false, limit: 2, cursor: words.r.nextCursor ?? undefined, brand: ['Sonora'] });
+    expect(next.n).toBe(1);
+  });
+});

@@ -7,8 +7,8 @@ import {
   type EstimateSlice,
   estimateSlice,
   type MatchScope,
-  smallCatalog,
 } from './broad-match.ts';
+import { catalogRows } from './catalog-rows.ts';
 import { type CategoryNode, type CategoryTree, rollUp, subtreeIds } from './category-tree.ts';
 import { cubeBandRange, cubeFacetRows, cubeProducts, type FacetCube, priceBandCase } from './facet-cube.ts';
 import { highlightRanges, snippet } from './highlight.ts';
@@ -279,6 +279,8 @@ async function fetchPage(
   window: CandidateWindow | null = null,
   /** Index entries to walk before sorting every match (a broad word in price/newest/rating order); 0 = let the planner choose. */
   walkRows = 0,
+  /** As a prepared statement (small catalogs, catalog-rows.ts). */
+  prepare = false,
 ): Promise<PageRow[]> {
   const after = cursor ? plan.after(cursor) : undefined;
   const rest = [filters.brand, filters.price, filters.rating, filters.stock, after, inWindow(window)];
@@ -291,10 +293,10 @@ async function fetchPage(
     // entries; if that did not fill the page, sort every match's (key, id) instead (bitmap scan +
     // top-N sort; OFFSET 0 keeps the planner from walking the index again), then read the page's rows.
     const filtersAndText = and([text.where, filters.category, filters.brand, filters.price, filters.rating, filters.stock]);
-    const walked = await selectPage(db, sql`(SELECT ${pageColumns}, p.search_vector FROM products p WHERE ${and([after])} ORDER BY ${plan.orderBy} LIMIT ${walkRows}) p`, filtersAndText, plan, limit);
+    const walked = await selectPage(db, sql`(SELECT ${pageColumns}, p.search_vector FROM products p WHERE ${and([after])} ORDER BY ${plan.orderBy} LIMIT ${walkRows}) p`, filtersAndText, plan, limit, prepare);
     if (walked.length > limit) return walked;
     const keys = sql`SELECT p.id FROM (SELECT p.id, p.price_cents, p.created_at, p.rating FROM products p WHERE ${where} OFFSET 0) p ORDER BY ${plan.orderBy} LIMIT ${limit + 1}`;
-    return selectPage(db, sql`(SELECT ${pageColumns} FROM products p WHERE p.id IN (${keys})) p`, sql`true`, plan, limit);
+    return selectPage(db, sql`(SELECT ${pageColumns} FROM products p WHERE p.id IN (${keys})) p`, sql`true`, plan, limit, prepare);
   }
   // Browsing several categories in a sort order: one ordered range per category on the
   // (category_id, sort key, id) indexes, merged, instead of walking the global sort index past every
@@ -307,11 +309,11 @@ async function fetchPage(
     source = sql`(SELECT p.* FROM unnest(${intArray(ids)}::int[]) AS cat(id) CROSS JOIN LATERAL (${range}) p) p`;
     where = sql`true`;
   }
-  return selectPage(db, source, where, plan, limit);
+  return selectPage(db, source, where, plan, limit, prepare);
 }
 
-function selectPage(db: Database, source: SQL, where: SQL, plan: SortPlan, limit: number): Promise<PageRow[]> {
-  return queryRows<PageRow>(
+function selectPage(db: Database, source: SQL, where: SQL, plan: SortPlan, limit: number, prepare: boolean): Promise<PageRow[]> {
+  return catalogRows<PageRow>(
     db,
     sql`SELECT p.id, p.sku, p.slug, p.name, p.description, p.brand, p.category_id, c.slug AS category_slug, c.name AS category_name,
                p.price_cents, p.currency, p.stock, p.rating, p.rating_count, array_to_json(p.tags)::text AS tags_json,
@@ -321,6 +323,7 @@ function selectPage(db: Database, source: SQL, where: SQL, plan: SortPlan, limit
         WHERE ${where}
         ORDER BY ${plan.orderBy}
         LIMIT ${limit + 1}`,
+    prepare,
   );
 }
 
@@ -362,6 +365,8 @@ interface Gate {
 }
 
 interface MatchSpec {
+  /** As a prepared statement (small catalogs, catalog-rows.ts). */
+  prepare?: boolean;
   text: TextMatch | null;
   filters: Filters;
   page?: PageSpec;
@@ -453,7 +458,7 @@ async function readMatches(db: Database, spec: MatchSpec): Promise<Matches> {
       FROM (VALUES ${correctionValues(gate.corrections)}) AS v(i, tok)
       WHERE NOT EXISTS (SELECT 1 FROM m)`);
   }
-  const rows = await queryRows<MatchRow>(db, sql`WITH ${sql.join(ctes, sql`, `)} ${sql.join(parts, sql` UNION ALL `)}`);
+  const rows = await catalogRows<MatchRow>(db, sql`WITH ${sql.join(ctes, sql`, `)} ${sql.join(parts, sql` UNION ALL `)}`, spec.prepare === true);
   const items: MatchRow[] = [];
   const facetRows: FacetRow[] = [];
   const counts = new Map<string, number>();
@@ -669,15 +674,17 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
 
   // Catalogs of up to 20,000 ids: the estimate is an exact count, read in the same statement as the
   // page and the facets, and no statement gets near jit_above_cost (no transaction to turn JIT off).
-  const slice = text ? await estimateSlice(db, options.broadMatch) : null;
-  const small = slice?.whole === true;
+  // Their statements are also prepared (catalog-rows.ts).
+  const slice = await estimateSlice(db, options.broadMatch);
+  const small = slice === null || slice.whole;
+  const prepare = small;
   const exactFacets = (t: TextMatch | null, bounded: boolean) =>
-    bounded ? readMatches(db, { text: t, filters, facets: true }) : withoutJit(db, (tx) => readMatches(tx, { text: t, filters, facets: true }));
+    bounded ? readMatches(db, { text: t, filters, facets: true, prepare }) : withoutJit(db, (tx) => readMatches(tx, { text: t, filters, facets: true }));
 
   let approximate = false;
   const facetsFor = async (t: TextMatch | null, window: CandidateWindow | null, few: boolean): Promise<FacetRow[]> => {
-    if (window || (t && few)) return (await readMatches(db, { text: t, filters, facets: true, window })).facetRows;
-    if (t !== null || !options.facetCube) return (await exactFacets(t, small || (t === null && (await smallCatalog(db))))).facetRows;
+    if (window || (t && few)) return (await readMatches(db, { text: t, filters, facets: true, window, prepare })).facetRows;
+    if (t !== null || !options.facetCube) return (await exactFacets(t, small)).facetRows;
     const cube = await options.facetCube();
     let bandRange = cubeBandRange(input, priceBands);
     if (!bandRange) {
@@ -728,7 +735,7 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
       } else if (slice?.whole) {
         // Small catalog: count, page and facets in one statement; only broad words need more.
         const gate = { slice, corrections: withCorrections && !filters.stock ? correctionCandidates(q.tokens) : [] };
-        const found = await readMatches(db, { text: t, filters, page: pageSpec, facets: input.facets, gate });
+        const found = await readMatches(db, { text: t, filters, page: pageSpec, facets: input.facets, gate, prepare });
         const est = found.estimate ?? { n: 0, filtered: 0 };
         if (est.n <= slice.maxMatches) {
           return {
@@ -753,14 +760,16 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
     const maybeWithoutJit = <T>(bounded: boolean, run: (tx: Database) => Promise<T>): Promise<T> => (bounded || few ? run(db) : withoutJit(db, run));
     if (t && input.facets && (relevance || !window)) {
       // Text and facets: one pass over the matches ranks, pages and counts (the heavy part once).
-      const found = await maybeWithoutJit(window !== null, (tx) => readMatches(tx, { text: t, filters, page: pageSpec, facets: true, window }));
+      const found = await maybeWithoutJit(window !== null, (tx) => readMatches(tx, { text: t, filters, page: pageSpec, facets: true, window, prepare }));
       return { rows: found.rows, facetRows: found.facetRows, window, pageWindow: window, textMatched: null };
     }
     const pageWindow = relevance ? window : null;
     const [rows, facetRows] = await Promise.all([
       t
-        ? maybeWithoutJit(pageWindow !== null, (tx) => fetchPage(tx, t, filters, plan, cursor, input.limit, pageWindow, window !== null && !relevance ? (options.broadMatch?.sortWalkRows ?? defaultSortWalkRows) : 0))
-        : fetchPage(db, t, filters, plan, cursor, input.limit),
+        ? maybeWithoutJit(pageWindow !== null, (tx) =>
+            fetchPage(tx, t, filters, plan, cursor, input.limit, pageWindow, window !== null && !relevance ? (options.broadMatch?.sortWalkRows ?? defaultSortWalkRows) : 0, prepare),
+          )
+        : fetchPage(db, t, filters, plan, cursor, input.limit, null, 0, prepare),
       input.facets ? facetsFor(t, window, few) : Promise.resolve(null),
     ]);
     return { rows, facetRows, window, pageWindow, textMatched: null };
