@@ -20,6 +20,10 @@ async function scan(page: Page, name: string): Promise<void> {
 }
 
 test.describe('accessibility (axe) and screenshots', () => {
+  // A full-page screenshot plus an axe run over a page of results takes seconds of CPU each: on a loaded
+  // 2-core machine two of them overran the default 30 s.
+  test.describe.configure({ timeout: 90_000 });
+
   test('home', async ({ page }) => {
     await page.goto('/');
     await expect(page.getByRole('list', { name: 'Top rated products' })).toBeVisible();
