@@ -207,6 +207,28 @@ describe.each(testDrivers)('catalog search on %s', (_driver, create) => {
     expect(whole.facets!.categories.reduce((s, c) => s + c.count, 0)).toBe(whole.total);
   });
 
+  it('answers the same with the statements of a large catalog (estimate, UNION department pages, JIT-off transactions)', async () => {
+    const tree = await loadCategoryTree(t.db);
+    const facetCube = () => loadFacetCube(t.db, priceBands);
+    for (const input of [
+      { category: 'electronics', sort: 'price_asc', brand: ['Sonora', 'Voltix'] },
+      { category: 'audio', minRating: 3.5, limit: 7 },
+      { q: 'headphones', category: 'audio', minPrice: 1_234 },
+      { q: 'hedphones' },
+      { q: 'coffee', sort: 'price_desc', facets: false },
+      { q: 'wireless', facets: false, limit: 5 },
+    ]) {
+      const parsed = searchInputSchema.parse(input);
+      const small = await searchProducts(t.db, tree, parsed, { facetCube, smallCatalog: true });
+      const large = await searchProducts(t.db, tree, parsed, { facetCube, smallCatalog: false });
+      expect(large, JSON.stringify(input)).toEqual(small);
+      if (small.nextCursor) {
+        const next = searchInputSchema.parse({ ...input, cursor: small.nextCursor });
+        expect(await searchProducts(t.db, tree, next, { facetCube, smallCatalog: false })).toEqual(await searchProducts(t.db, tree, next, { facetCube }));
+      }
+    }
+  });
+
   it('counts the listed categories exactly when only their part of the catalog is read (a leaf: its siblings)', async () => {
     // Off the cube's edges, so the counts come from SQL, which reads only the listed categories' subtrees.
     for (const base of [

@@ -639,6 +639,11 @@ export interface SearchOptions {
   exactCountLimit?: number;
   /** When a text search counts and ranks a window of candidates instead of every match (broad-match.ts). */
   broadMatch?: BroadMatchOptions;
+  /**
+   * Treat the catalog as small (≤ 20,000 ids: prepared statements, no JIT transactions, lateral
+   * department pages) or not; default: decided from the id range. Tests run both ways.
+   */
+  smallCatalog?: boolean;
 }
 
 const defaultExactCountLimit = 20_000;
@@ -684,7 +689,7 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
   // page and the facets, and no statement gets near jit_above_cost (no transaction to turn JIT off).
   // Their statements are also prepared (catalog-rows.ts).
   const slice = await estimateSlice(db, options.broadMatch);
-  const small = slice === null || slice.whole;
+  const small = options.smallCatalog ?? (slice === null || slice.whole);
   const prepare = small;
   const exactFacets = (t: TextMatch | null, bounded: boolean) =>
     bounded ? readMatches(db, { text: t, filters, facets: true, prepare }) : withoutJit(db, (tx) => readMatches(tx, { text: t, filters, facets: true }));
@@ -740,7 +745,7 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
       const where = and([t.where, filters.stock]);
       if (cursor && relevance) {
         if (cursor.fromId !== undefined) scope = await candidateWindow(db, where, filtered, { ...options.broadMatch, fromId: cursor.fromId });
-      } else if (slice?.whole) {
+      } else if (small && slice?.whole) {
         // Small catalog: count, page and facets in one statement; only broad words need more.
         const gate = { slice, corrections: withCorrections && !filters.stock ? correctionCandidates(q.tokens) : [] };
         const found = await readMatches(db, { text: t, filters, page: pageSpec, facets: input.facets, gate, prepare });
