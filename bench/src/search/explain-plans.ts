@@ -2,9 +2,10 @@
  * Captures the SQL `catalog.search` runs for the main query shapes and writes
  * `EXPLAIN (ANALYZE, BUFFERS)` of each statement to bench/results/search-plans.md.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/triport_bench_search_1m npx tsx bench/src/search/explain-plans.ts
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/triport_bench_search_1m npx tsx bench/src/search/explain-plans.ts [--out file]
  *
- * Run it against a seeded catalog (the search benchmark's 1M database with --keep).
+ * Run it against a seeded catalog (the search benchmark's 1M database with --keep). Default output:
+ * bench/results/search-plans.md (the 10k plans go to search-plans-10k.md).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -101,7 +102,8 @@ async function main(): Promise<void> {
     }
   }
   await client.end();
-  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../results/search-plans.md');
+  const outPath = process.argv[process.argv.indexOf('--out') + 1];
+  const file = process.argv.includes('--out') && outPath ? path.resolve(outPath) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../results/search-plans.md');
   writeFileSync(file, `${out.join('\n')}\n`);
   process.stderr.write(`wrote ${file}\n`);
 }
