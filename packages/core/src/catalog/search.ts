@@ -740,27 +740,30 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
     // sorts walk their btree index with the words as a filter, exact. A relevance cursor keeps the
     // window of its first page; one without a window pages every match.
     let scope: MatchScope = { window: null, estimatedMatches: null, exact: false };
-    if (t && t.mode !== 'fuzzy' && (input.facets || relevance)) {
-      const filtered = and([filters.category, filters.brand, filters.price, filters.rating]);
-      const where = and([t.where, filters.stock]);
+    const scoped = t !== null && t.mode !== 'fuzzy' && (input.facets || relevance);
+    const filtered = and([filters.category, filters.brand, filters.price, filters.rating]);
+    const where = and([t?.where, filters.stock]);
+    if (t && t.mode !== 'fuzzy' && small && slice?.whole && cursor?.fromId === undefined) {
+      // Small catalog: count, page and facets in one statement, for every sort and page (the matches
+      // are few, so sorting them beats walking a sort index that the words may disagree with: `coffee`
+      // by price descending walked 10k rows at 10k products). Only broad words need more.
+      const gate = { slice, corrections: withCorrections && !filters.stock ? correctionCandidates(q.tokens) : [] };
+      const found = await readMatches(db, { text: t, filters, page: pageSpec, facets: input.facets, gate, prepare });
+      const est = found.estimate ?? { n: 0, filtered: 0 };
+      if (est.n <= slice.maxMatches) {
+        return {
+          rows: found.rows,
+          facetRows: input.facets ? found.facetRows : null,
+          window: null,
+          pageWindow: null,
+          textMatched: est.n > 0 ? true : filters.stock ? null : false,
+          corrections: est.n === 0 && !filters.stock ? found.corrections : undefined,
+        };
+      }
+      if (scoped && !(cursor && relevance)) scope = await candidateWindow(db, where, filtered, options.broadMatch);
+    } else if (scoped) {
       if (cursor && relevance) {
         if (cursor.fromId !== undefined) scope = await candidateWindow(db, where, filtered, { ...options.broadMatch, fromId: cursor.fromId });
-      } else if (small && slice?.whole) {
-        // Small catalog: count, page and facets in one statement; only broad words need more.
-        const gate = { slice, corrections: withCorrections && !filters.stock ? correctionCandidates(q.tokens) : [] };
-        const found = await readMatches(db, { text: t, filters, page: pageSpec, facets: input.facets, gate, prepare });
-        const est = found.estimate ?? { n: 0, filtered: 0 };
-        if (est.n <= slice.maxMatches) {
-          return {
-            rows: found.rows,
-            facetRows: input.facets ? found.facetRows : null,
-            window: null,
-            pageWindow: null,
-            textMatched: est.n > 0 ? true : filters.stock ? null : false,
-            corrections: est.n === 0 && !filters.stock ? found.corrections : undefined,
-          };
-        }
-        scope = await candidateWindow(db, where, filtered, options.broadMatch);
       } else scope = await candidateWindow(db, where, filtered, options.broadMatch);
     }
     const window = scope.window;
