@@ -621,8 +621,35 @@ async function correctTokens(db: Database, tokens: string[]): Promise<string[] |
  * rows, see bench/results/search-plans.md), while the count goes through the GIN index.
  */
 async function textMatches(db: Database, text: TextMatch): Promise<boolean> {
-  const [row] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM products p WHERE ${text.where}`);
-  return (row?.n ?? 0) > 0;
+  return (await textMatchesOrCorrections(db, text, [])).matched;
+}
+
+/**
+ * `textMatches`, and in the same statement (evaluated only when the count is 0) the corrections of
+ * `candidates`: the typo path of a large catalog saves a round trip.
+ */
+async function textMatchesOrCorrections(
+  db: Database,
+  text: TextMatch,
+  candidates: Array<{ i: number; t: string }>,
+): Promise<{ matched: boolean; corrections: Map<number, { known: boolean; best: string | null }> }> {
+  const lookups = candidates.length
+    ? sql` UNION ALL SELECT v.i, (EXISTS (SELECT 1 FROM search_terms s WHERE s.term = v.tok))::int,
+          (SELECT s.term FROM search_terms s WHERE s.term % v.tok ORDER BY similarity(s.term, v.tok) DESC, s.doc_count DESC, s.term LIMIT 1)
+        FROM (VALUES ${correctionValues(candidates)}) AS v(i, tok) WHERE (SELECT n FROM c) = 0`
+    : sql``;
+  const rows = await queryRows<{ i: number; n: number; best: string | null }>(
+    db,
+    sql`WITH c AS (SELECT count(*)::int AS n FROM products p WHERE ${text.where})
+        SELECT -1 AS i, n, NULL::text AS best FROM c${lookups}`,
+  );
+  const corrections = new Map<number, { known: boolean; best: string | null }>();
+  let matched = false;
+  for (const r of rows) {
+    if (Number(r.i) < 0) matched = Number(r.n) > 0;
+    else corrections.set(Number(r.i), { known: Number(r.n) === 1, best: r.best });
+  }
+  return { matched, corrections };
 }
 
 /**
@@ -794,15 +821,22 @@ export async function searchProducts(db: Database, tree: CategoryTree, input: Se
   const matchesAtAll = async (r: RunResult, t: TextMatch) => r.textMatched ?? (await textMatches(db, t));
   let result = await run(text, true);
   // Nothing found for the words as typed (not merely filtered away): correct typos, then try fuzzy names.
-  if (text && result.rows.length === 0 && q.tokens.length > 0 && !(await matchesAtAll(result, text))) {
-    const corrected = result.corrections ? applyCorrections(q.tokens, result.corrections) : await correctTokens(db, q.tokens);
-    if (corrected) {
-      text = prefixMatch(corrected, 'corrected', corrected.join(' '));
-      result = await run(text);
-    }
-    if (!corrected || (result.rows.length === 0 && !(await matchesAtAll(result, text)))) {
-      text = fuzzyMatch(q);
-      result = await run(text);
+  if (text && result.rows.length === 0 && q.tokens.length > 0) {
+    // Whether the words match at all, and if not their corrections: known from the run on a small
+    // catalog, else one statement for both.
+    let checked: { matched: boolean; corrections?: Matches['corrections'] };
+    if (result.textMatched === null) checked = await textMatchesOrCorrections(db, text, correctionCandidates(q.tokens));
+    else checked = { matched: result.textMatched, corrections: result.corrections };
+    if (!checked.matched) {
+      const corrected = checked.corrections ? applyCorrections(q.tokens, checked.corrections) : await correctTokens(db, q.tokens);
+      if (corrected) {
+        text = prefixMatch(corrected, 'corrected', corrected.join(' '));
+        result = await run(text);
+      }
+      if (!corrected || (result.rows.length === 0 && !(await matchesAtAll(result, text)))) {
+        text = fuzzyMatch(q);
+        result = await run(text);
+      }
     }
   }
 
