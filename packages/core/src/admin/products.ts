@@ -1,7 +1,7 @@
 import { addProductTerms, categories, type Database, orderItems, products, removeProductTerms } from '@triport/db';
 import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
 import { findProductById } from '../catalog/product.ts';
-import { forgetCompletions } from '../catalog/search.ts';
+import { forgetCompletions } from '../catalog/vocabulary.ts';
 import type { Product } from '../catalog/schemas.ts';
 import { appError } from '../errors.ts';
 import { pgCodes, pgConstraint, pgErrorCode } from './pg-errors.ts';
