@@ -61,5 +61,5 @@ export function prefixQueryOf(tokens: string[], completions: string[] = []): str
   return [...head, last.length >= 2 || head.length > 0 ? `${last}:*` : last].join(' & ');
 }
 
-/** Prefixes up to this long are completed from the vocabulary (see `completions` in search.ts). */
+/** Prefixes up to this long are completed from the vocabulary (see `completions` in vocabulary.ts). */
 export const shortPrefixLength = 3;
