@@ -9,6 +9,8 @@
  */
 export function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  // A typed array with elements cannot be frozen (TypeError); it stays as it is.
+  if (ArrayBuffer.isView(value)) return value;
   Object.freeze(value);
   if (Array.isArray(value)) {
     for (const item of value) deepFreeze(item);
