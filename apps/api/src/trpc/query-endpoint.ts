@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compileProcedureCall, type ProcedureCall } from '@triport/procedure-call';
+import { compileProcedureCall, memoizeFrozen, type ProcedureCall } from '@triport/procedure-call';
 import { type AnyTRPCProcedure, type AnyTRPCRouter, getTRPCErrorFromUnknown, type TRPCError } from '@trpc/server';
 import {
   defaultTransformer,
@@ -52,16 +52,7 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
   // Without a transformer the wire format is plain JSON, so a result's JSON can be spliced in: and for a
   // frozen (cached, immutable) result it is rendered once and kept.
   const plainJson = config.transformer === defaultTransformer;
-  const renderedData = new WeakMap<object, string>();
-  const dataJson = (data: unknown): string => {
-    if (typeof data !== 'object' || data === null || !Object.isFrozen(data)) return JSON.stringify(data);
-    let json = renderedData.get(data);
-    if (json === undefined) {
-      json = JSON.stringify(data);
-      renderedData.set(data, json);
-    }
-    return json;
-  };
+  const dataJson = memoizeFrozen((data) => JSON.stringify(data));
   const responseJson = (response: TRPCResponse): string =>
     'result' in response && response.result.data !== undefined
       ? `{"result":{"data":${dataJson(response.result.data)}}}`

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { memoizeFrozen } from '@triport/procedure-call';
 
 export interface RenderedBody {
   body: string;
@@ -16,21 +17,11 @@ export interface RenderedBody {
  * res.end(bodies.render(output).body);
  */
 export function createBodyRenderer(): { render(output: unknown): RenderedBody } {
-  const rendered = new WeakMap<object, RenderedBody>();
-  const renderNow = (output: unknown): RenderedBody => {
-    const body = JSON.stringify(output) ?? 'null';
-    let etag: string | undefined;
-    return { body, etag: () => (etag ??= `"${hash('sha1', body, 'base64url')}"`) };
-  };
   return {
-    render(output) {
-      if (typeof output !== 'object' || output === null || !Object.isFrozen(output)) return renderNow(output);
-      let entry = rendered.get(output);
-      if (!entry) {
-        entry = renderNow(output);
-        rendered.set(output, entry);
-      }
-      return entry;
-    },
+    render: memoizeFrozen((output): RenderedBody => {
+      const body = JSON.stringify(output) ?? 'null';
+      let etag: string | undefined;
+      return { body, etag: () => (etag ??= `"${hash('sha1', body, 'base64url')}"`) };
+    }),
   };
 }
