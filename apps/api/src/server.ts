@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { buildContext } from './gateway/context.ts';
 import { createQueryEndpoint } from './trpc/query-endpoint.ts';
 import { requestIdOf } from './gateway/request-id.ts';
+import { installLingeringClose } from './lifecycle/lingering-close.ts';
 import { CLIENT_CLOSED, GatewayRequest, GatewayResponse, type ResponseListener } from './gateway/response.ts';
 import type { ApiServices } from './services.ts';
 
@@ -205,6 +206,8 @@ export function createApiServer(api: ApiServices): ApiServer {
       }
     },
   );
+  // Early refusals (413/415/408) close the connection with the body unread: their reply must still arrive.
+  installLingeringClose(server);
   return server;
 }
 

@@ -6,3 +6,4 @@ export { installDriverCrashGuard, isPostgresWriteAfterClose, isStraySocketError 
 export type { DriverCrashGuardOptions } from './driver-crash-guard.ts';
 export { replaceableDatabase } from './replaceable-database.ts';
 export type { ReplaceableDatabase } from './replaceable-database.ts';
+export { DEFAULT_LINGER_MS, installLingeringClose } from './lingering-close.ts';
