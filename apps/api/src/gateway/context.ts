@@ -73,9 +73,9 @@ export async function buildContext(
       if (soapCredentials && authorization !== undefined) {
         throw appError('UNAUTHENTICATED', 'Send credentials either in the SOAP header or in Authorization, not both');
       }
-      if (soapCredentials) principal = await authenticateSoap(services.db, auth, soapCredentials);
+      if (soapCredentials) principal = await authenticateSoap(services.db, auth, soapCredentials, api.cache);
       else {
-        const result = await authenticateRequest(services.db, auth, { authorization, cookie });
+        const result = await authenticateRequest(services.db, auth, { authorization, cookie }, api.cache);
         principal = result.principal;
         if (result.renewSession) {
           res.setHeader('Set-Cookie', sessionCookie(result.renewSession.token, result.renewSession.maxAgeSeconds, secure));

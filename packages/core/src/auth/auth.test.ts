@@ -4,7 +4,9 @@ import { createDb } from '@triport/db';
 import { createTestPostgres, type TestDb } from '@triport/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { createMemoryCache } from '../cache/memory-cache.ts';
+import { createTwoTierCache } from '../cache/two-tier-cache.ts';
 import { type Context, internalContext, type Principal, type Services } from '../context.ts';
 import { createCaller } from '../router.ts';
 import { verifyApiKey } from './api-keys.ts';
@@ -45,6 +47,16 @@ async function principalOf(token: string): Promise<Principal> {
 }
 
 const email = () => `User-${randomUUID()}@Example.test`;
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Polls (2 s at most): cross-instance invalidation arrives over pub/sub, not with the write. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not reached in 2 s');
+}
 
 describe('passwords', () => {
   it('writes and verifies the seed format, in constant time, and rejects wrong passwords', async () => {
@@ -185,6 +197,55 @@ describe('API keys', () => {
         expect(statements[0]).toContain('from "api_keys"');
       }
     } finally {
+      await counted.close();
+    }
+  });
+
+  it('serves key rows from the shared cache, and a revocation on one instance is seen by the others at once', async () => {
+    const redisPrefix = `test-apikey-cache-${randomUUID()}:`;
+    const statements: string[] = [];
+    const counted = await createDb({ url: t.url, maxConnections: 1, onQuery: (q) => statements.push(q) });
+    const connections: Redis[] = [];
+    const instance = async () => {
+      const redis = new Redis(REDIS_URL, { lazyConnect: true });
+      const subscriber = new Redis(REDIS_URL);
+      connections.push(redis, subscriber);
+      await redis.connect();
+      const cache = createTwoTierCache({ redis, subscriber, prefix: redisPrefix });
+      await cache.ready;
+      return cache;
+    };
+    const [a, b] = [await instance(), await instance()];
+    try {
+      const { principal } = await signedInUser('premium');
+      const { key, id } = await callerFor(principal).caller.account.apiKeys.create({ name: 'cached' });
+      const keyLookups = () => statements.filter((s) => s.includes('from "api_keys"')).length;
+
+      expect(await verifyApiKey(counted.db, key, a)).toMatchObject({ kind: 'apiKey', keyId: id });
+      expect(keyLookups()).toBe(1);
+      // Warm everywhere: A from memory, B from Redis (filled by A); no more lookups.
+      for (let i = 0; i < 5; i += 1) {
+        expect(await verifyApiKey(counted.db, key, a)).toMatchObject({ keyId: id });
+        expect(await verifyApiKey(counted.db, key, b)).toMatchObject({ keyId: id });
+      }
+      expect(keyLookups()).toBe(1);
+      // The hash is still compared on every request: a wrong secret under a cached prefix is refused.
+      expect(await verifyApiKey(counted.db, `${key.slice(0, -4)}0000`, b)).toBeNull();
+
+      // Revoked through the procedure on A: B refuses the key on its next request.
+      const onA: Context = { ...internalContext({ ...services, cache: a }, principal), setHeader: () => {} };
+      await createCaller(onA).account.apiKeys.revoke({ id });
+      await until(async () => (await verifyApiKey(counted.db, key, b)) === null);
+      expect(await verifyApiKey(counted.db, key, a)).toBeNull();
+      await expect(authenticateRequest(counted.db, settings, { authorization: `Bearer ${key}` }, b)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+      await expect(authenticateSoap(counted.db, settings, { kind: 'apiKey', key }, b)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    } finally {
+      await a.close();
+      await b.close();
+      const cleaner = connections[0]!;
+      const keys = await cleaner.keys(`${redisPrefix}*`);
+      if (keys.length > 0) await cleaner.del(...keys);
+      for (const c of connections) c.disconnect();
       await counted.close();
     }
   });

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { apiKeys, type Database, users } from '@triport/db';
 import { eq } from 'drizzle-orm';
+import type { Cache } from '../cache/types.ts';
 import type { Principal } from '../context.ts';
 import { appError } from '../errors.ts';
 import { verifyApiKey } from './api-keys.ts';
@@ -28,7 +29,8 @@ const ANONYMOUS: Authentication = Object.freeze({ principal: Object.freeze({ kin
 /**
  * Resolves the caller once per request: `Authorization: Bearer <api key>` first, then the session
  * cookie, else anonymous. A present but invalid Authorization header is a 401 whatever the route (an
- * unknown or expired session cookie is simply anonymous: browsers keep stale cookies).
+ * unknown or expired session cookie is simply anonymous: browsers keep stale cookies). With `cache`,
+ * API key rows come from it (see `verifyApiKey`).
  *
  * @example
  * const { principal } = await authenticateRequest(db, settings, { authorization: req.headers.authorization });
@@ -37,11 +39,12 @@ export async function authenticateRequest(
   db: Database,
   settings: AuthSettings,
   credentials: RequestCredentials,
+  cache?: Cache,
 ): Promise<Authentication> {
   const { authorization } = credentials;
   if (authorization !== undefined) {
     const key = authorization.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
-    const principal = await verifyApiKey(db, key);
+    const principal = await verifyApiKey(db, key, cache);
     if (!principal) throw appError('UNAUTHENTICATED', 'Invalid API key');
     return { principal };
   }
@@ -84,9 +87,10 @@ export async function authenticateSoap(
   db: Database,
   settings: AuthSettings,
   credentials: SoapCredentials,
+  cache?: Cache,
 ): Promise<Principal> {
   if (credentials.kind === 'apiKey') {
-    const principal = await verifyApiKey(db, credentials.key);
+    const principal = await verifyApiKey(db, credentials.key, cache);
     if (!principal) throw appError('UNAUTHENTICATED', 'Invalid API key');
     return principal;
   }

@@ -172,7 +172,7 @@ export const apiKeysRouter = router({
     .input(revokeApiKeyInputSchema)
     .output(z.object({ id: z.uuid(), revoked: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
-      const revoked = await revokeApiKey(ctx.services.db, ctx.principal.userId, input.id);
+      const revoked = await revokeApiKey(ctx.services.db, ctx.principal.userId, input.id, ctx.services.cache);
       if (!revoked) throw appError('NOT_FOUND', 'No active API key with this id');
       return { id: input.id, revoked };
     }),
