@@ -28,6 +28,8 @@ export interface ApiConfig {
   /** HMAC key for API key secrets; unset → random per process (fine for one dev instance). */
   authSecret: string | undefined;
   sessionTtlMs: number;
+  /** Bearer token a scraper must send for `/metrics`; unset → only direct loopback clients may read them. */
+  metricsToken: string | undefined;
 }
 
 /**
@@ -74,5 +76,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     authSecret: env.AUTH_SECRET || undefined,
     sessionTtlMs: sessionDays * 24 * 3600 * 1000,
+    metricsToken: metricsToken(env.METRICS_TOKEN),
   };
+}
+
+function metricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16) throw new Error('METRICS_TOKEN must be at least 16 characters');
+  return raw;
 }

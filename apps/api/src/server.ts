@@ -10,6 +10,7 @@ import { buildContext } from './gateway/context.ts';
 import { createQueryEndpoint } from './trpc/query-endpoint.ts';
 import { requestIdOf } from './gateway/request-id.ts';
 import { installLingeringClose } from './lifecycle/lingering-close.ts';
+import { metricsAccess } from './observability/metrics-access.ts';
 import { CLIENT_CLOSED, GatewayRequest, GatewayResponse, type ResponseListener } from './gateway/response.ts';
 import type { ApiServices } from './services.ts';
 
@@ -192,6 +193,13 @@ export function createApiServer(api: ApiServices): ApiServer {
         }
         if (pathname === '/healthz') return await health(api, res);
         if (pathname === '/metrics') {
+          const access = metricsAccess(req, api.config.metricsToken);
+          if (access !== 'ok') {
+            if (access === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+            const code = access === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+            res.errorCode = code;
+            return sendJson(res, access, { error: { code, message: access === 401 ? 'Metrics need the METRICS_TOKEN bearer token' : 'Metrics are only served to this host (set METRICS_TOKEN to scrape them remotely)', requestId: res.requestId } });
+          }
           const body = await api.metrics.registry.metrics();
           res.writeHead(200, { 'content-type': api.metrics.registry.contentType });
           res.end(body);
