@@ -26,7 +26,8 @@ export const serverApi = cache(async (): Promise<ServerApi> => {
   const forwarded: Record<string, string> = {};
   // One id for every API call of this page render (layout, metadata, page), so the API's log lines join up.
   forwarded['x-request-id'] = `web-${randomUUID()}`;
-  // x-forwarded-for: the API limits anonymous shoppers per address, and trusts it from a loopback proxy.
+  // x-forwarded-for: the API limits anonymous shoppers per address and trusts it from a loopback proxy.
+  // server.ts has already replaced whatever the client sent with one address, the shopper's.
   for (const name of ['cookie', 'x-request-id', 'user-agent', 'x-forwarded-for']) {
     const value = incoming.get(name);
     if (value) forwarded[name] = value;
