@@ -23,7 +23,10 @@ export interface SlidingWindowResult {
 /** One sliding-window limiter per tier over some storage (Upstash REST, local Redis, memory). */
 export interface RateLimitStore {
   readonly kind: 'upstash' | 'redis' | 'memory';
-  /** Consumes `cost` tokens of `identifier` in `tier`. Rejects when the store is unreachable or too slow. */
+  /**
+   * Consumes `cost` tokens of `identifier` in `tier`. Rejects when the store is unreachable or too slow.
+   * A negative `cost` gives tokens back to the window current at call time (unused lease tokens).
+   */
   limit(tier: LimitTier, identifier: string, cost: number): Promise<SlidingWindowResult>;
 }
 
