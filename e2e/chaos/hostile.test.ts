@@ -288,7 +288,7 @@ function checkReply(name: string, reply: Reply, expected: Expected[]) {
   expect(reply.body, context).not.toMatch(leak);
   if (reply.style !== 'soap11' || reply.outcome === 'OK') expect(reply.status, context).toBeLessThan(500);
   expect(reply.headers.get('set-cookie') ?? '', context).not.toContain('injected');
-  if (reply.outcome !== 'OK' && reply.status !== 413 && reply.status !== 431) {
+  if (reply.outcome !== 'OK') {
     expect(reply.body, `${context}: the error names its request id`).toContain(reply.headers.get('x-request-id') ?? 'missing');
   }
 }
@@ -342,6 +342,10 @@ describe('hostile input, one table through tRPC, REST and SOAP 1.1/1.2', () => {
         crlf.push(rawStatus(response));
         expect(rawStatus(response), `${style} ${JSON.stringify(injected)}: ${response.slice(0, 200)}`).toBe(400);
         expect(response).not.toMatch(/set-cookie:\s*injected/i);
+        // Refused by Node's parser, answered by the gateway: JSON naming the request id of its header.
+        const requestId = /\r\nX-Request-Id: ([\w-]+)\r\n/i.exec(response)?.[1];
+        expect(requestId, response.slice(0, 300)).toBeDefined();
+        expect(response).toContain(`"requestId":"${requestId}"`);
       }
     }
 

@@ -8,6 +8,7 @@ import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { sql } from 'drizzle-orm';
 import { buildContext } from './gateway/context.ts';
 import { createQueryEndpoint } from './trpc/query-endpoint.ts';
+import { installClientErrorReplies } from './gateway/client-error.ts';
 import { requestIdOf } from './gateway/request-id.ts';
 import { installLingeringClose } from './lifecycle/lingering-close.ts';
 import { metricsAccess } from './observability/metrics-access.ts';
@@ -216,6 +217,10 @@ export function createApiServer(api: ApiServices): ApiServer {
   );
   // Early refusals (413/415/408) close the connection with the body unread: their reply must still arrive.
   installLingeringClose(server);
+  // What Node's parser refuses gets the gateway's JSON error with a request id, and a log line.
+  installClientErrorReplies(server, (error, requestId) => {
+    if (api.logger.isLevelEnabled('info')) api.logger.info({ requestId, refusedBy: 'http-parser', code: error.code }, 'Request refused by the HTTP parser');
+  });
   return server;
 }
 
