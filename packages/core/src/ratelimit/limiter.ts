@@ -16,10 +16,26 @@ function tierOf(principal: Principal): LimitTier {
   return principal.kind === 'anonymous' ? 'anonymous' : principal.plan;
 }
 
+/** Identifiers already built, per kind: the same string object each time, so the store's map lookups hash it once. */
+const identifiers = { k: new Map<string, string>(), u: new Map<string, string>(), ip: new Map<string, string>() };
+/** Per kind; beyond this many distinct ids the memo starts over (many distinct clients). */
+const MAX_MEMOIZED_IDENTIFIERS = 10_000;
+
 function identifierOf(principal: Principal, clientIp: string): string {
-  if (principal.kind === 'apiKey') return `k:${principal.keyId}`;
-  if (principal.kind === 'user') return `u:${principal.userId}`;
-  return `ip:${ipBucket(clientIp)}`;
+  if (principal.kind === 'apiKey') return memoized('k', principal.keyId);
+  if (principal.kind === 'user') return memoized('u', principal.userId);
+  return memoized('ip', clientIp);
+}
+
+function memoized(kind: keyof typeof identifiers, id: string): string {
+  const memo = identifiers[kind];
+  let identifier = memo.get(id);
+  if (identifier === undefined) {
+    if (memo.size >= MAX_MEMOIZED_IDENTIFIERS) memo.clear();
+    identifier = `${kind}:${kind === 'ip' ? ipBucket(id) : id}`;
+    memo.set(id, identifier);
+  }
+  return identifier;
 }
 
 /**
