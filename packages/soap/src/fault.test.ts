@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { renderSoapFault, soapVersionOf } from './fault.ts';
-import { parseXml } from './internal/xml-tree.ts';
+import { parseXml } from './internal/xml-parser.ts';
 
 const NS = 'urn:triport:soap:v1';
 

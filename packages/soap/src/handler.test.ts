@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createSoapHandler } from './handler.ts';
 import { compileDecoder } from './internal/codec.ts';
 import { collectOperations } from './internal/operations.ts';
-import { parseXml } from './internal/xml-tree.ts';
+import { parseXml } from './internal/xml-parser.ts';
 import { verifyPasswordDigest } from './security.ts';
 import { createNotesRouter, createNotesStore } from './testing/notes-router.ts';
 import { NS, type TestServer, envelope, postSoap, startTestServer } from './testing/server.ts';

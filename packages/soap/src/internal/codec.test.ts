@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compileDecoder, compileEncoder } from './codec.ts';
 import { shapeOf } from './schema-model.ts';
 import { SoapProtocolError } from './soap-error.ts';
-import { parseXml } from './xml-tree.ts';
+import { parseXml } from './xml-parser.ts';
 
 const NS = 'urn:test';
 

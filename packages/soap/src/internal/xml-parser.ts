@@ -1,4 +1,15 @@
 import { SoapProtocolError } from './soap-error.ts';
+import {
+  NO_ATTRIBUTES,
+  NO_CHILDREN,
+  type Scope,
+  type XmlElement,
+  decodeEntities,
+  isNamespaceDeclaration,
+  namespaceOf,
+  storedName,
+  undeclaredPrefix,
+} from './xml-tree.ts';
 
 export interface ScanLimits {
   maxDepth: number;
@@ -37,7 +48,7 @@ const DANGEROUS_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor'
 
 // XML 1.0 (5th ed.) name characters in the BMP, as fast-xml-parser's validator had them, without ':'
 // (namespaces: a QName is NCName or NCName:NCName), and without U+1680 and U+FEFF: JavaScript's `\\s`
-// and trim() count them as white space, so the parser would split a name where this scan does not.
+// and trim() count them as white space (fast-xml-parser, the reference in the tests, splits names there).
 const NC_START =
   'A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u167F\\u1681-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFEFE\\uFF00-\\uFFFD';
 const NC_CHAR = `${NC_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
@@ -53,6 +64,7 @@ function checkName(qname: string, what: string): void {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters in a document
 const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const LINE_END = /\r\n?/g;
 // Regular expression literals are hoisted: a literal inside a function is a new object per call.
 const DECLARATION_START = /^<\?xml[\s?]/;
 const DECLARATION = /^<\?xml(\s[^?]*)?\?>/;
@@ -104,38 +116,122 @@ function onlySpace(xml: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Open element names; reused between calls (the scan is synchronous and never re-entered). */
+/** Open elements, their qualified names (for the end tag) and namespace scopes; reused between calls (never re-entered). */
 const openNames: string[] = [];
-/** Attribute names of the start tag being scanned, for the duplicate check. */
+const openElements: XmlElement[] = [];
+const openScopes: (Scope | undefined)[] = [];
+/** Names and raw values of the attributes of the start tag being scanned. */
 const attrNames: string[] = [];
+const attrValues: string[] = [];
+/**
+ * The first namespace or entity error, thrown only once the whole document has scanned cleanly: a
+ * well-formedness or limit error anywhere takes precedence, as it did when a separate scan ran first.
+ */
+let deferred: SoapProtocolError | undefined;
+
+function decoded(raw: string): string {
+  if (!raw.includes('&')) return raw;
+  try {
+    return decodeEntities(raw);
+  } catch (error) {
+    deferred ??= error as SoapProtocolError;
+    return raw;
+  }
+}
+
+function resolved(prefix: string, scope: Scope | undefined): string {
+  const ns = namespaceOf(prefix, scope);
+  if (ns !== undefined) return ns;
+  deferred ??= undeclaredPrefix(prefix);
+  return '';
+}
+
+function addChild(parent: XmlElement, child: XmlElement): void {
+  if (parent.children === NO_CHILDREN) parent.children = [child];
+  else parent.children.push(child);
+}
+
+/** The namespace scope of the element startElement returned last (no tuple allocated per element). */
+let startedScope: Scope | undefined;
+
+/** The element of a start tag whose `count` attributes are in attrNames/attrValues; its scope goes to startedScope. */
+function startElement(qname: string, count: number, parentScope: Scope | undefined): XmlElement {
+  let scope = parentScope;
+  let attrs = NO_ATTRIBUTES;
+  if (count > 0) {
+    let decls: Map<string, string> | undefined;
+    let others = false;
+    for (let k = 0; k < count; k += 1) {
+      const name = attrNames[k]!;
+      if (isNamespaceDeclaration(name)) {
+        decls ??= new Map();
+        decls.set(name.length === 5 ? '' : name.slice(6), decoded(attrValues[k]!));
+      } else {
+        others = true;
+      }
+    }
+    if (decls !== undefined) scope = { decls, parent: parentScope };
+    if (others) {
+      const map = new Map<string, string>();
+      for (let k = 0; k < count; k += 1) {
+        const name = attrNames[k]!;
+        if (isNamespaceDeclaration(name)) continue;
+        const colon = name.indexOf(':');
+        // Unprefixed attributes are in no namespace (the default namespace does not apply to them).
+        const attrNs = colon === -1 ? '' : resolved(name.slice(0, colon), scope);
+        map.set(`{${attrNs}}${colon === -1 ? storedName(name) : name.slice(colon + 1)}`, decoded(attrValues[k]!));
+      }
+      attrs = map;
+    }
+  }
+  const colon = qname.indexOf(':');
+  const ns = resolved(colon === -1 ? '' : qname.slice(0, colon), scope);
+  const local = colon === -1 ? storedName(qname) : qname.slice(colon + 1);
+  startedScope = scope;
+  return { ns, local, attrs, children: NO_CHILDREN, text: '' };
+}
+
+const DEFAULT_LIMITS: ScanLimits = { maxDepth: 32, maxElements: 10_000 };
 
 /**
- * A linear well-formedness pass BEFORE the parser sees the text (fast-xml-parser's own parser does
- * not check well-formedness: it would pair `<a>` with `</b>`). It refuses DTDs/entity declarations
- * (`<!DOCTYPE`, `<!ENTITY`, anything `<!` that is not a comment or CDATA), processing instructions
- * (SOAP forbids them), characters XML 1.0 forbids, names that are not QNames or are dangerous as
- * object keys, mismatched or unclosed tags, attributes without white space before them or without a
- * quoted value, duplicate attributes, `<` in attribute values, text or a second element outside the
- * root, and enforces the depth, element-count and attribute-count limits, so the parser only ever
- * sees a well-formed document of a bounded shape. Entity references are checked when decoded
- * (`decodeEntities`: only the five XML entities and character references to allowed code points).
- * Returns the length of the XML declaration (0 without one), which it has checked.
+ * Parses a request document in one linear pass: well-formedness, the limits and the element tree
+ * with namespaces resolved. It refuses DTDs/entity declarations (`<!DOCTYPE`, `<!ENTITY`, anything
+ * `<!` that is not a comment or CDATA), processing instructions (SOAP forbids them), characters XML
+ * 1.0 forbids, names that are not QNames or are dangerous as object keys, mismatched or unclosed
+ * tags, attributes without white space before them or without a quoted value, duplicate attributes,
+ * `<` in attribute values, text or a second element outside the root; it enforces the depth,
+ * element-count and attribute-count limits; then undeclared prefixes and entity references other
+ * than the five XML entities and references to allowed code points are `PARSE_ERROR`s.
+ *
+ * The tree is what fast-xml-parser (with the options in src/testing/fxp-reference.ts) plus our
+ * namespace resolution gave: line ends normalised to LF, text kept exactly (white space included),
+ * comments dropped without splitting text, CDATA literal, attribute values not normalised. The
+ * differential tests in xml-parser.test.ts hold it to that.
  */
-export function prescan(xml: string, limits: ScanLimits): number {
-  if (FORBIDDEN_CHAR.test(xml)) throw malformed('Message contains characters not allowed in XML 1.0');
-  const declarationEnd = checkDeclaration(xml);
-  let i = declarationEnd;
+export function parseXml(input: string, limits: ScanLimits = DEFAULT_LIMITS): XmlElement {
+  if (FORBIDDEN_CHAR.test(input)) throw malformed('Message contains characters not allowed in XML 1.0');
+  // XML 1.0 §2.11: CR LF and lone CR become LF before parsing.
+  const xml = input.includes('\r') ? input.replace(LINE_END, '\n') : input;
+  let i = checkDeclaration(xml);
   let depth = 0;
   let elements = 0;
   let rootClosed = false;
   let nextLt = -1;
+  let root: XmlElement | undefined;
+  /** Character data since the last tag or CDATA section (comments don't split it), not yet decoded. */
+  let pending = '';
   const length = xml.length;
-  openNames.length = 0;
+  deferred = undefined;
   try {
     for (;;) {
       const lt = xml.indexOf('<', i);
-      // Character data outside the root element may only be white space.
-      if (depth === 0 && !onlySpace(xml, i, lt === -1 ? length : lt)) throw malformed('Text outside the root element');
+      const textEnd = lt === -1 ? length : lt;
+      if (depth === 0) {
+        // Character data outside the root element may only be white space.
+        if (!onlySpace(xml, i, textEnd)) throw malformed('Text outside the root element');
+      } else if (textEnd > i) {
+        pending = pending === '' ? xml.slice(i, textEnd) : pending + xml.slice(i, textEnd);
+      }
       if (lt === -1) break;
       const next = xml.charCodeAt(lt + 1);
       if (next === 0x21 /* ! */) {
@@ -147,6 +243,13 @@ export function prescan(xml: string, limits: ScanLimits): number {
           if (depth === 0) throw malformed('CDATA outside the root element');
           const end = xml.indexOf(']]>', lt + 9);
           if (end === -1) throw malformed('Unterminated CDATA section');
+          const current = openElements[depth - 1]!;
+          if (pending !== '') {
+            current.text += decoded(pending);
+            pending = '';
+          }
+          // CDATA content is literal: never entity-decoded.
+          current.text += xml.slice(lt + 9, end);
           i = end + 3;
         } else {
           throw new SoapProtocolError('BAD_REQUEST', 'DTDs and entity declarations are not allowed');
@@ -162,6 +265,10 @@ export function prescan(xml: string, limits: ScanLimits): number {
         if (!xml.startsWith(name, nameStart)) throw malformed('Mismatched end tag');
         const gt = skipSpace(xml, nameStart + name.length);
         if (xml.charCodeAt(gt) !== 0x3e /* > */) throw malformed('Mismatched end tag');
+        if (pending !== '') {
+          openElements[depth - 1]!.text += decoded(pending);
+          pending = '';
+        }
         depth -= 1;
         if (depth === 0) rootClosed = true;
         i = gt + 1;
@@ -195,9 +302,8 @@ export function prescan(xml: string, limits: ScanLimits): number {
         j = nameEnd(xml, j);
         const attrName = xml.slice(nameStart, j);
         checkName(attrName, 'attribute');
-        if (attributes === 1) attrNames.length = 0;
-        else if (attrNames.includes(attrName)) throw malformed('Duplicate attribute');
-        attrNames.push(attrName);
+        for (let k = 0; k < attributes - 1; k += 1) if (attrNames[k] === attrName) throw malformed('Duplicate attribute');
+        attrNames[attributes - 1] = attrName;
         j = skipSpace(xml, j);
         if (xml.charCodeAt(j) !== 0x3d /* = */) throw malformed('Malformed attribute');
         j = skipSpace(xml, j + 1);
@@ -211,24 +317,42 @@ export function prescan(xml: string, limits: ScanLimits): number {
           if (nextLt === -1) nextLt = length;
         }
         if (nextLt < close) throw malformed("'<' in an attribute value");
+        attrValues[attributes - 1] = xml.slice(j + 1, close);
         j = close + 1;
       }
       i = j + 1;
+      if (depth + 1 > limits.maxDepth) throw new SoapProtocolError('BAD_REQUEST', 'Message nested too deeply');
+      // Text before a child belongs to the parent, ahead of anything in the child (so errors come in document order).
+      const parent = depth === 0 ? undefined : openElements[depth - 1]!;
+      if (parent !== undefined && pending !== '') {
+        parent.text += decoded(pending);
+        pending = '';
+      }
+      const element = startElement(name, attributes, depth === 0 ? undefined : openScopes[depth - 1]);
+      if (parent === undefined) root = element;
+      else addChild(parent, element);
       if (selfClosing) {
-        if (depth + 1 > limits.maxDepth) throw new SoapProtocolError('BAD_REQUEST', 'Message nested too deeply');
         if (depth === 0) rootClosed = true;
       } else {
+        openNames[depth] = name;
+        openElements[depth] = element;
+        openScopes[depth] = startedScope;
         depth += 1;
-        if (depth > limits.maxDepth) throw new SoapProtocolError('BAD_REQUEST', 'Message nested too deeply');
-        openNames[depth - 1] = name;
       }
     }
   } finally {
     // Don't keep (slices of) a request alive until the next one.
     openNames.length = 0;
+    openElements.length = 0;
+    openScopes.length = 0;
     attrNames.length = 0;
+    attrValues.length = 0;
+    startedScope = undefined;
   }
-  if (elements === 0) throw malformed('Request body is not an XML document');
+  if (root === undefined) throw malformed('Request body is not an XML document');
   if (depth !== 0) throw malformed('Unclosed element');
-  return declarationEnd;
+  const error = deferred;
+  deferred = undefined;
+  if (error !== undefined) throw error;
+  return root;
 }
