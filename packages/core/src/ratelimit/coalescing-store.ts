@@ -55,9 +55,12 @@ const MAX_LANES = 10_000;
  *   only while window n is still current: the store picks the window from the clock at call time).
  *   Until then other instances see them as used, so the client may be refused early by at most the
  *   outstanding leases — one per instance, each ≤ 1/16 of what was left and ≤ 256 tokens, for ≤ 100 ms.
- *   Tokens are lost for good only when a charge's answer arrives in the window's last 20 ms or a lease's
- *   timer fires after its window (bounded by one lease), or, as for any batch, when another instance
- *   drained the window between the last answer and a charge (the script counted a refused charge).
+ *   A slow refund still lands in window n (its key is fixed at call time); it only makes window n+1's
+ *   `prev` truthful. Tokens are lost for good only when a charge's answer arrives in the window's last
+ *   20 ms or a lease's timer fires within 10 ms of its window's end (one lease at most), or, as for any
+ *   batch, when another instance drained the window between the last answer and a charge (the script
+ *   counted a refused charge). (If Redis loses its data while a lease is out, the refund of up to 256
+ *   tokens lands on an empty window — next to losing every count of that window, a small excess.)
  * - No lease is taken when the last answer is stale (another window), refused, or left under twice the
  *   batch + lease, nor within LEASE_TTL_MS + 20 ms of the window's end: then the exact path above runs.
  * - Lease size follows demand: the first lease asks for the batch's cost (only once ≥ 2 checks were
