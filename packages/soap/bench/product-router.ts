@@ -32,18 +32,21 @@ type Product = z.infer<typeof productSchema>;
 function product(id: number): Product {
   return Object.freeze({
     id,
-    sku: `SKU-${id}`,
-    slug: `product-${id}`,
-    name: `Product ${id} & friends`,
-    description: 'A sturdy thing that does what it says on the tin. <Now> with 20% more "quotes".',
-    brand: 'Acme',
-    category: Object.freeze({ id: 3, slug: 'tools', name: 'Tools' }),
+    // Like the seeded catalog (packages/db/src/seed/generate.ts): plain sentences, nothing to escape.
+    sku: `AUD-${String(id).padStart(7, '0')}`,
+    slug: `aurora-x200-wireless-noise-cancelling-headphones-${id}`,
+    name: 'Aurora X200 Wireless Noise-Cancelling Headphones',
+    description:
+      'The Aurora X200 Wireless Noise-Cancelling Headphones by Sonique. Forty hours of battery on a single charge. ' +
+      'Folds flat for travel. Built to last, backed by a two-year warranty. Part of our headphones collection.',
+    brand: 'Sonique',
+    category: Object.freeze({ id: 3, slug: 'headphones', name: 'Headphones' }),
     priceCents: 12_999,
     currency: 'EUR',
     stock: 42,
     rating: 4.5,
     ratingCount: 118,
-    tags: Object.freeze(['tools', 'garden', 'sale']) as string[],
+    tags: Object.freeze(['wireless', 'noise-cancelling', 'travel']) as string[],
     createdAt: '2025-01-02T03:04:05.000Z',
     updatedAt: '2025-06-07T08:09:10.000Z',
     version: 3,

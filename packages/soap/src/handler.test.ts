@@ -360,6 +360,53 @@ describe('context, middlewares, hooks and limits', () => {
     }
   });
 
+  it('renders the response of a frozen (cached) output once per version; a mutable one every time', async () => {
+    const t = initTRPC.meta<SoapProcedureMeta>().create();
+    let reads = 0;
+    let mutableReads = 0;
+    // No output schema: the untyped encoder reads the value itself, so the getters count the encodings.
+    const cached = Object.freeze({
+      get title(): string {
+        reads += 1;
+        return 'cached';
+      },
+    });
+    const mutable = {
+      n: 0,
+      get title(): string {
+        mutableReads += 1;
+        this.n += 1;
+        return `fresh ${this.n}`;
+      },
+    };
+    const router = t.router({
+      cached: t.procedure.meta({ soap: { operation: 'Cached' } }).query(() => cached),
+      fresh: t.procedure.meta({ soap: { operation: 'Fresh' } }).query(() => mutable),
+    });
+    const soap = createSoapHandler({ router, namespace: NS, serviceName: 'S', createContext: () => ({}) });
+    const local = createServer((req, res) => void soap(req, res));
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(local.address() as AddressInfo).port}/soap`;
+      for (const version of ['1.1', '1.2', '1.1', '1.2', '1.1'] as const) {
+        const r = await postSoap(url, envelope(version, '<t:Cached/>'), { version });
+        expect(r.status).toBe(200);
+        expect(r.text).toContain('<tns:CachedResponse><tns:title>cached</tns:title></tns:CachedResponse>');
+        expect(r.text).toContain(version === '1.1' ? '<soap:Envelope' : '<env:Envelope');
+        expect(Number(r.headers.get('content-length'))).toBe(Buffer.byteLength(r.text));
+      }
+      expect(reads).toBe(2);
+      const first = await postSoap(url, envelope('1.1', '<t:Fresh/>'));
+      const second = await postSoap(url, envelope('1.1', '<t:Fresh/>'));
+      expect(first.text).toContain('<tns:title>fresh 1</tns:title>');
+      expect(second.text).toContain('<tns:title>fresh 2</tns:title>');
+      expect(mutableReads).toBe(2);
+    } finally {
+      local.closeAllConnections();
+      await new Promise<void>((resolve) => local.close(() => resolve()));
+    }
+  });
+
   it('applies configured limits', async () => {
     const local = await startTestServer({ limits: { maxBodyBytes: 2048, maxDepth: 5, maxElements: 20 } });
     try {

@@ -94,22 +94,26 @@ interface FieldDecoder {
   decode: DecodeFn;
 }
 
-function fieldDecoders(fields: Field[]): Map<string, FieldDecoder> {
-  return new Map(fields.map((field) => [field.name, { field, decode: typeDecoder(field.type) }]));
+interface FieldDecoders {
+  byName: Map<string, FieldDecoder>;
+  /** Names of required arrays: absent on the wire when empty, so they default to []. */
+  requiredLists: string[];
 }
 
-function decodeChildren(
-  el: XmlElement,
-  path: string,
-  issues: SoapFieldIssue[],
-  decoders: Map<string, FieldDecoder>,
-): Record<string, unknown> {
+function fieldDecoders(fields: Field[]): FieldDecoders {
+  return {
+    byName: new Map(fields.map((field) => [field.name, { field, decode: typeDecoder(field.type) }])),
+    requiredLists: fields.filter((field) => field.repeated && field.required).map((field) => field.name),
+  };
+}
+
+function decodeChildren(el: XmlElement, path: string, issues: SoapFieldIssue[], decoders: FieldDecoders): Record<string, unknown> {
   // Keys come only from the schema's field names, so no hostile key can reach the object.
   const result: Record<string, unknown> = {};
   if (!isBlank(el.text)) issues.push({ path, message: 'Unexpected text content' });
   for (const child of el.children) {
     const childPath = path === '' ? child.local : `${path}.${child.local}`;
-    const entry = decoders.get(child.local);
+    const entry = decoders.byName.get(child.local);
     if (entry === undefined || (child.ns !== el.ns && child.ns !== '')) {
       if (issues.length < MAX_ISSUES) issues.push({ path: childPath, message: 'Unknown element' });
       continue;
@@ -132,9 +136,9 @@ function decodeChildren(
       result[name] = value;
     }
   }
-  for (const { field } of decoders.values()) {
+  for (const name of decoders.requiredLists) {
     // An empty required array has no elements at all on the wire.
-    if (field.repeated && field.required && !Object.hasOwn(result, field.name)) result[field.name] = [];
+    if (!Object.hasOwn(result, name)) result[name] = [];
   }
   return result;
 }
@@ -145,7 +149,7 @@ const objectDecoders = new WeakMap<ObjectType, DecodeFn>();
 function objectDecoder(type: ObjectType): DecodeFn {
   const cached = objectDecoders.get(type);
   if (cached) return cached;
-  let decoders: Map<string, FieldDecoder> | undefined;
+  let decoders: FieldDecoders | undefined;
   const decode: DecodeFn = (el, path, issues) => decodeChildren(el, path, issues, decoders!);
   objectDecoders.set(type, decode);
   decoders = fieldDecoders(type.fields);

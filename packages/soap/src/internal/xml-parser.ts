@@ -73,7 +73,18 @@ const ENCODING = /encoding\s*=\s*["']([^"']*)["']/;
 /** `utf-8` / `utf8`, any case: the only charset and XML encoding accepted. */
 export const UTF8_NAME = /^utf-?8$/i;
 
+/** Declarations clients actually send, accepted without the regular expressions below. */
+const COMMON_DECLARATIONS = [
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  '<?xml version="1.0" encoding="utf-8"?>',
+  "<?xml version='1.0' encoding='UTF-8'?>",
+  "<?xml version='1.0' encoding='utf-8'?>",
+  '<?xml version="1.0"?>',
+];
+
 function checkDeclaration(xml: string): number {
+  if (xml.charCodeAt(0) !== 0x3c /* < */ || xml.charCodeAt(1) !== 0x3f /* ? */) return 0;
+  for (const declaration of COMMON_DECLARATIONS) if (xml.startsWith(declaration)) return declaration.length;
   // `<?xml-stylesheet ...?>` is a processing instruction, not the declaration.
   if (!DECLARATION_START.test(xml)) return 0;
   const match = DECLARATION.exec(xml);
