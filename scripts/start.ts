@@ -14,7 +14,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const apiPort = Number(process.env.API_PORT ?? 4000);
 const webPort = Number(process.env.PORT ?? 3000);
 const products = Number(process.env.SEED_PRODUCTS ?? 10_000);
-const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 function die(message: string): never {
   console.error(`\n✖ ${message}\n`);
@@ -102,7 +101,9 @@ async function main(): Promise<void> {
       TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback',
       AUTH_SECRET: authSecret(),
     }),
-    run(process.execPath, [nextBin, 'start', 'apps/web', '--port', String(webPort)], { API_URL: apiUrl, NODE_ENV: 'production' }),
+    // apps/web/server.ts, not `next start`: it replaces a shopper's own X-Forwarded-For with the real peer
+    // address (WEB_TRUST_PROXY for a proxy in front), which the API's TRUST_PROXY=loopback then believes.
+    run(process.execPath, ['--import', 'tsx', 'apps/web/server.ts', '--port', String(webPort)], { API_URL: apiUrl, NODE_ENV: 'production' }),
   ];
   console.log(`\n  Storefront  http://localhost:${webPort}\n  API         ${apiUrl}  (/trpc, /rest/v1, /rest/docs, /soap?wsdl, /metrics)\n`);
 

@@ -25,6 +25,8 @@ const env = {
   API_HOST: '127.0.0.1',
   DATABASE_URL: '',
   REDIS_URL: '',
+  // As `npm start` runs it: the storefront on this host reports each shopper's address (client-address.spec.ts).
+  TRUST_PROXY: 'loopback',
   // Every browser and the storefront's server share 127.0.0.1: anonymous traffic must not trip the
   // limiter. Signed-in (free) users get a small budget so the rate-limit test can exhaust its own.
   RATE_LIMIT_ANONYMOUS: process.env.E2E_RATE_LIMIT_ANONYMOUS ?? '100000/60s',

@@ -1,7 +1,8 @@
 /**
  * The storefront for the e2e suite: `next build` into a per-run dist dir (rewrites are fixed at build
- * time, so it is built against this run's API), then `next start`. On SIGTERM (Playwright stops the
- * process group) it stops Next and removes the build, so concurrent runs never share or leave one.
+ * time, so it is built against this run's API), then apps/web/server.ts as `npm start` runs it. On
+ * SIGTERM (Playwright stops the process group) it stops the server and removes the build, so
+ * concurrent runs never share or leave one.
  *
  * Env: E2E_WEB_PORT, E2E_API_PORT.
  */
@@ -33,7 +34,12 @@ if (built.status !== 0) {
 }
 
 let stopping = false;
-const server = spawn(next, ['start', '--hostname', '127.0.0.1', '--port', webPort], { cwd: webDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+// server.ts, as `npm start` runs it: it replaces a client's X-Forwarded-For with the peer address.
+const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '--hostname', '127.0.0.1', '--port', webPort], {
+  cwd: webDir,
+  env,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     stopping = true;
@@ -41,7 +47,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 server.on('exit', (code, signal) => {
-  if (!stopping) console.error(`[e2e web-server] next start exited unexpectedly (code ${code}, signal ${signal})`);
+  if (!stopping) console.error(`[e2e web-server] the storefront exited unexpectedly (code ${code}, signal ${signal})`);
   cleanUp();
   process.exit(code ?? 0);
 });
