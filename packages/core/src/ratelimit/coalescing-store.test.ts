@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCoalescingStore } from './coalescing-store.ts';
 import { IoredisUpstashAdapter } from './ioredis-adapter.ts';
-import { LEASE_END_MARGIN_MS, LEASE_MAX_TOKENS, LEASE_SHARE_DIVISOR, LEASE_TTL_MS } from './lease.ts';
+import { LEASE_END_MARGIN_MS, LEASE_MAX_TOKENS, LEASE_MIN_TOKENS, LEASE_SHARE_DIVISOR, LEASE_TTL_MS } from './lease.ts';
 import type { RateLimitPolicies, RateLimitStore } from './types.ts';
 import { createUpstashStore, type UpstashRedisLike } from './upstash-store.ts';
 
@@ -177,6 +177,20 @@ describe('createCoalescingStore leases over @upstash/ratelimit on stock Redis', 
     for (let i = 0; i < 30; i += 1) expect((await store.limit('premium', id, 1)).remaining).toBe(100_000 - i - 1);
     expect(inner.calls).toBe(30);
     expect(await usedInRedis(reader, id, 100_000)).toBe(30);
+  });
+
+  it('takes no lease with fewer than 16 × LEASE_MIN_TOKENS tokens left: small budgets stay exact', async () => {
+    const limit = 16 * LEASE_MIN_TOKENS - 1;
+    const store = createCoalescingStore(redisStore(redisA, policies(limit)));
+    const reader = redisStore(redisB, policies(limit));
+    const id = randomUUID();
+    let admitted = 0;
+    for (let i = 0; i < 10; i += 1) {
+      admitted += (await wave([store], id, 10)).filter((r) => r.success).length;
+      // Nothing charged ahead: Redis holds exactly what was admitted, at once.
+      expect(await usedInRedis(reader, id, limit)).toBe(admitted);
+    }
+    expect(admitted).toBe(limit);
   });
 
   it('never admits more than the limit across two leasing instances; after the leases end the rest is there', async () => {

@@ -62,10 +62,12 @@ const MAX_LANES = 10_000;
  *   counted a refused charge). (If Redis loses its data while a lease is out, the refund of up to 256
  *   tokens lands on an empty window — next to losing every count of that window, a small excess.)
  * - No lease is taken when the last answer is stale (another window), refused, or left under twice the
- *   batch + lease, nor within LEASE_TTL_MS + 20 ms of the window's end: then the exact path above runs.
- * - Lease size follows demand: the first lease asks for the batch's cost (only once ≥ 2 checks were
- *   queued: a client with one request at a time never leases), it doubles while leases run out before
- *   expiring, and drops to what was used when one expires with tokens left.
+ *   batch + lease, nor when it would be under 4 tokens (so never with fewer than 64 tokens left: small
+ *   budgets and the end of every budget are charged exactly), nor within LEASE_TTL_MS + 20 ms of the
+ *   window's end: then the coalescing path above runs.
+ * - Lease size follows demand: the first lease asks for the queued batch's cost (a client with one
+ *   request at a time never leases, one needs about 4 concurrent checks), it doubles while leases run
+ *   out before expiring, and drops to what was used when one expires with tokens left.
  *
  * A store error while charging reaches every waiting check, as without leases (the limiter applies the
  * fail policy); a failed charge creates no lease. An unexpired lease keeps admitting during an outage:

@@ -26,13 +26,18 @@ export const LEASE_END_MARGIN_MS = 20;
 export const LEASE_SHARE_DIVISOR = 16;
 /** ...nor for more than this many tokens. */
 export const LEASE_MAX_TOKENS = 256;
+/**
+ * Smaller leases are not taken: no lease while fewer than 16 × 4 = 64 tokens are left, so small budgets
+ * (and the last 64 tokens of any) are always charged exactly, and a client needs ≥ 4 concurrent checks.
+ */
+export const LEASE_MIN_TOKENS = 4;
 
 /**
  * Tokens to lease next to a charge of `batchCost`, or 0 to charge exactly (today's path).
  *
  * `wanted` is the lane's demand estimate (see the coalescing store); the result never exceeds
- * 1/16 of the last `remaining`, never breaks the twice-the-charge rule, and is 0 when the last answer
- * is stale, refused, or too close to its window's end for a lease to live.
+ * 1/16 of the last `remaining`, never breaks the twice-the-charge rule, and is 0 when it would be under
+ * LEASE_MIN_TOKENS or the last answer is stale, refused, or too close to its window's end for a lease to live.
  */
 export function leaseSize(last: SlidingWindowResult | undefined, batchCost: number, wanted: number, now: number): number {
   if (wanted < 1 || !last?.success || last.reset - now < LEASE_TTL_MS + LEASE_END_MARGIN_MS) return 0;
@@ -43,7 +48,7 @@ export function leaseSize(last: SlidingWindowResult | undefined, batchCost: numb
     // Batch and lease are one charge: it must fit twice into what was left, as for any batch.
     Math.floor(last.remaining / 2) - batchCost,
   );
-  return size >= 1 ? size : 0;
+  return size >= LEASE_MIN_TOKENS ? size : 0;
 }
 
 /** Takes `cost` from a live lease, or answers undefined (lease missing, short or past its time; a refund). */
