@@ -275,7 +275,7 @@ export function createRestHandler<TRouter extends AnyTRPCRouter>(options: RestHa
     }
     res.statusCode = route.successStatus;
     res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.setHeader('Content-Length', body.length);
     res.end(req.method === 'HEAD' ? undefined : body);
   };
 

@@ -17,6 +17,10 @@ export interface QueryEndpointOptions<TReq extends IncomingMessage, TRes extends
   maxBatchSize: number;
 }
 
+const OPEN_BATCH = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE_BATCH = Buffer.from(']');
+
 /** One call of a batch, resolved before any procedure runs. */
 interface Call {
   path: string;
@@ -52,11 +56,20 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
   // Without a transformer the wire format is plain JSON, so a result's JSON can be spliced in: and for a
   // frozen (cached, immutable) result it is rendered once and kept.
   const plainJson = config.transformer === defaultTransformer;
-  const dataJson = memoizeFrozen((data) => JSON.stringify(data));
-  const responseJson = (response: TRPCResponse): string =>
-    'result' in response && response.result.data !== undefined
-      ? `{"result":{"data":${dataJson(response.result.data)}}}`
-      : JSON.stringify(response);
+  // Bytes, not strings: a kept rendering is then written as it is instead of being UTF-8 encoded per
+  // response (a third of a cached search's CPU for a 19 kB page).
+  const resultBytes = memoizeFrozen((data) => Buffer.from(`{"result":{"data":${JSON.stringify(data)}}}`));
+  const responseBytes = (response: TRPCResponse): Buffer =>
+    'result' in response && response.result.data !== undefined ? resultBytes(response.result.data) : Buffer.from(JSON.stringify(response));
+  const batchBytes = (responses: TRPCResponse[]): Buffer => {
+    const parts: Buffer[] = [OPEN_BATCH];
+    for (let i = 0; i < responses.length; i += 1) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(responseBytes(responses[i]!));
+    }
+    parts.push(CLOSE_BATCH);
+    return Buffer.concat(parts);
+  };
 
   function resolveCalls(path: string, search: URLSearchParams, batch: boolean): Call[] | undefined {
     let paths: string[];
@@ -116,16 +129,16 @@ export function createQueryEndpoint<TReq extends IncomingMessage, TRes extends S
       }),
     );
     const body = batch ? results : results[0]!;
-    const json = !plainJson
-      ? JSON.stringify(transformTRPCResponse(config, body))
+    const bytes = !plainJson
+      ? Buffer.from(JSON.stringify(transformTRPCResponse(config, body)))
       : batch
-        ? `[${results.map(responseJson).join(',')}]`
-        : responseJson(results[0]!);
+        ? batchBytes(results)
+        : responseBytes(results[0]!);
     res.statusCode = getHTTPStatusCode(body);
     res.setHeader('vary', 'trpc-accept, accept');
     res.setHeader('content-type', 'application/json');
-    res.setHeader('content-length', Buffer.byteLength(json));
-    res.end(json);
+    res.setHeader('content-length', bytes.length);
+    res.end(bytes);
     return true;
   };
 }
