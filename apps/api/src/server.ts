@@ -192,7 +192,7 @@ export function createApiServer(api: ApiServices): ApiServer {
           res.style = 'soap';
           if (await soap(req, res)) return;
         }
-        if (pathname === '/healthz') return await health(api, res);
+        if (pathname === '/healthz') return await health(api, res, () => !server.listening);
         if (pathname === '/metrics') {
           const access = metricsAccess(req, api.config.metricsToken);
           if (access !== 'ok') {
@@ -224,7 +224,11 @@ export function createApiServer(api: ApiServices): ApiServer {
   return server;
 }
 
-async function health(api: ApiServices, res: GatewayResponse): Promise<void> {
+/**
+ * `draining`: the server stopped listening (SIGTERM). New connections are refused already; a load
+ * balancer probing over a kept-alive connection learns it here, with a 503, and stops routing to it.
+ */
+async function health(api: ApiServices, res: GatewayResponse, isDraining: () => boolean): Promise<void> {
   const database = await Promise.race([
     queryRows(api.database.db, sql`SELECT 1 AS ok`).then(
       () => 'up' as const,
@@ -235,9 +239,10 @@ async function health(api: ApiServices, res: GatewayResponse): Promise<void> {
   const redis = api.redisStatus();
   // Without Redis the API still serves when the limiter fails open (cache reads go to the database):
   // degraded, not down. Failing closed, every procedure answers 503, so the instance is down.
-  const serving = database === 'up' && (redis !== 'down' || api.config.rateLimitFail === 'open');
+  const draining = isDraining(); // read after the checks: the answer reflects the moment it is sent
+  const serving = !draining && database === 'up' && (redis !== 'down' || api.config.rateLimitFail === 'open');
   sendJson(res, serving ? 200 : 503, {
-    status: !serving ? 'down' : redis === 'down' ? 'degraded' : 'ok',
+    status: draining ? 'draining' : !serving ? 'down' : redis === 'down' ? 'degraded' : 'ok',
     database: { status: database, kind: api.database.kind },
     redis: { status: redis },
     rateLimitStore: api.rateLimitStore,
