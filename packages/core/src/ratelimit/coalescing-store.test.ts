@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createCoalescingStore } from './coalescing-store.ts';
 import { IoredisUpstashAdapter } from './ioredis-adapter.ts';
 import { LEASE_END_MARGIN_MS, LEASE_MAX_TOKENS, LEASE_MIN_TOKENS, LEASE_SHARE_DIVISOR, LEASE_TTL_MS } from './lease.ts';
-import type { RateLimitPolicies, RateLimitStore } from './types.ts';
+import type { RateLimitPolicies, RateLimitStore, SlidingWindowResult } from './types.ts';
 import { createUpstashStore, type UpstashRedisLike } from './upstash-store.ts';
 
 const prefix = `test-rlc-${randomUUID()}`;
@@ -90,6 +90,24 @@ describe('createCoalescingStore without leases over @upstash/ratelimit on stock 
     const results = await Promise.all(Array.from({ length: 600 }, (_, i) => (i % 2 ? a : b).limit('premium', id, 1)));
     expect(results.filter((r) => r.success)).toHaveLength(150);
     expect(results.filter((r) => !r.success).every((r) => r.remaining === 0)).toBe(true);
+  });
+
+  it('admits exactly a small limit across three warm instances (no batch near the end of a budget)', async () => {
+    // Each instance has a fresh answer with most of the budget left, then all three get a burst: batches
+    // charged on that answer would be refused once the others drained the window, and still counted.
+    for (let round = 0; round < 5; round += 1) {
+      const id = randomUUID();
+      const stores = [redisA, redisB, redisA].map((r) => createCoalescingStore(redisStore(r, policies(30)), { lease: false }));
+      const warm = await Promise.all(stores.map((s) => s.limit('premium', id, 1)));
+      // Arrivals spread out as over HTTP: small batches form on every instance while the window drains.
+      const pending: Array<Promise<SlidingWindowResult>> = [];
+      for (let i = 0; i < 90; i += 1) {
+        pending.push(stores[i % 3]!.limit('premium', id, 1));
+        if (i % 6 === 5) await new Promise((resolve) => setImmediate(resolve));
+      }
+      const burst = await Promise.all(pending);
+      expect(warm.filter((r) => r.success).length + burst.filter((r) => r.success).length, `round ${round}`).toBe(30);
+    }
   });
 
   it('keeps admitting exactly while a long burst drains the window in batches', async () => {
