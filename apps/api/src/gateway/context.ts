@@ -115,8 +115,12 @@ export async function buildContext(
 export function fromTrustedProxy(req: IncomingMessage, config: Pick<ApiConfig, 'trustProxy' | 'trustProxyPeers'>): boolean {
   if (!config.trustProxy) return false;
   if (config.trustProxyPeers === 'any') return true;
-  const peer = req.socket.remoteAddress ?? '';
-  return peer === '::1' || peer.startsWith('127.') || peer.startsWith('::ffff:127.');
+  return isLoopback(req.socket.remoteAddress);
+}
+
+/** 127.0.0.0/8 or ::1 (also as an IPv4-mapped IPv6 address): a peer on this host. */
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 
 /** TLS on the socket, or `X-Forwarded-Proto: https` from a trusted proxy. */

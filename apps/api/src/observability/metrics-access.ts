@@ -1,12 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isLoopback } from '../gateway/context.ts';
 
 /** Who may read `/metrics`: `ok`, or the status to refuse with. */
 export type MetricsAccess = 'ok' | 401 | 403;
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '::1' || address?.startsWith('127.') === true || address?.startsWith('::ffff:127.') === true;
-}
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
