@@ -1,4 +1,4 @@
-import { LEASE_END_MARGIN_MS, LEASE_MAX_TOKENS, LEASE_TTL_MS, type Lease, leaseSize, takeFromLease } from './lease.ts';
+import { LEASE_END_MARGIN_MS, LEASE_MAX_TOKENS, LEASE_MIN_TOKENS, LEASE_SHARE_DIVISOR, LEASE_TTL_MS, type Lease, leaseSize, takeFromLease } from './lease.ts';
 import type { LimitTier, RateLimitStore, SlidingWindowResult } from './types.ts';
 
 interface Waiter {
@@ -27,12 +27,13 @@ export interface CoalescingStoreOptions {
 /** Idle lanes kept for their last answer; beyond this many, idle ones are dropped (many distinct IPs). */
 const MAX_LANES = 10_000;
 /**
- * No batch unless the last answer left at least this many tokens. A batch refused because other
- * instances drained the window meanwhile is still counted by the script (up to what was left is lost),
- * so the end of every budget, and small budgets entirely, are charged one check at a time: exact.
- * (The chaos scale-out test, limit 30 over three instances, lost 8 tokens once in 8 runs without it.)
+ * No batch unless the last answer left at least this many tokens: the same floor under which no lease
+ * is taken (16 × 4 = 64). A batch refused because other instances drained the window meanwhile is still
+ * counted by the script (up to what was left is lost), so the end of every budget, and small budgets
+ * entirely, are charged one check at a time: exact. (The chaos scale-out test, limit 30 over three
+ * instances, lost 8 tokens once in 8 runs without it.)
  */
-const MIN_BATCH_REMAINING = 64;
+const MIN_BATCH_REMAINING = LEASE_SHARE_DIVISOR * LEASE_MIN_TOKENS;
 
 /**
  * Fewer store calls for a busy identifier: concurrent checks share one call, and while far from the
